@@ -1,0 +1,51 @@
+#pragma once
+
+#include "database/store.h"
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace awb::cli {
+
+// A refusal the user can act on: main prints "alertwb-cli: <message>" (one line) on stderr
+// and exits with `exitCode` (2 for bad input, 1 for failures of the machine or the store).
+class CliError : public std::runtime_error {
+public:
+    explicit CliError(const std::string& message, int exitCode = 2)
+        : std::runtime_error(message)
+        , m_exitCode(exitCode)
+    {
+    }
+    int exitCode() const { return m_exitCode; }
+
+private:
+    int m_exitCode;
+};
+
+// Options every subcommand shares (--db, --json) and the store they name.
+struct CliContext {
+    std::string dbOption; // empty: Store::defaultPath()
+    bool json = false;
+
+    std::filesystem::path storePath() const;
+    // Opens (creating when absent) and migrates the store; StoreError becomes CliError(2).
+    db::Store openStore() const;
+    // Like openStore() but refuses a store that does not exist yet (read-only commands).
+    db::Store openExistingStore() const;
+};
+
+// Adds --json to a subcommand. --db belongs to the top-level app; fallthrough lets a
+// subcommand accept it after its own name too.
+void addCommonOptions(CLI::App& command, CliContext& context);
+
+void registerDoctorCommand(CLI::App& app, CliContext& context);
+void registerSummaryCommand(CLI::App& app, CliContext& context);
+void registerExportCommand(CLI::App& app, CliContext& context);
+void registerMergeCommand(CLI::App& app, CliContext& context);
+
+} // namespace awb::cli

@@ -1,0 +1,54 @@
+// alertwb: the workbench GUI. Only parses the command line and wires the main window.
+
+#include "database/store.h"
+#include "widgets/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+constexpr const char* kUsage = "Usage: alertwb [--version] [FILE]\n"
+                               "  FILE       workbench store to open (default: $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
+                               "  --version  print the version and exit\n"
+                               "Without a display, run with QT_QPA_PLATFORM=offscreen.\n";
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    // Answered before QApplication exists, so they work on a machine without a display.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::printf("alertwb %s\n", AWB_VERSION);
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("ALERT Workbench"));
+    QApplication::setApplicationName(QStringLiteral("alertwb"));
+    QApplication::setApplicationVersion(QStringLiteral(AWB_VERSION));
+
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("workbench store to open"), QStringLiteral("[FILE]"));
+    parser.process(app);
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        std::fprintf(stderr, "alertwb: expected at most one FILE, got %lld\n%s", static_cast<long long>(positional.size()), kUsage);
+        return 2;
+    }
+
+    awb::ui::MainWindow window;
+    window.show();
+    window.openStore(positional.isEmpty() ? QString::fromStdString(awb::db::Store::defaultPath().string()) : positional.first());
+    return app.exec();
+}
