@@ -12,10 +12,11 @@
 
 namespace {
 
-constexpr const char* kUsage = "Usage: alertwb [--version] [FILE]\n"
-                               "  FILE       workbench store to open (default: $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
-                               "  --version  print the version and exit\n"
-                               "Without a display, run with QT_QPA_PLATFORM=offscreen.\n";
+constexpr const char* kUsage
+    = "Usage: alertwb [--version] [FILE]\n"
+      "  FILE       workbench store to open (default: $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
+      "  --version  print the version and exit\n"
+      "Without a display, run with QT_QPA_PLATFORM=offscreen.\n";
 
 } // namespace
 
@@ -33,22 +34,34 @@ int main(int argc, char* argv[])
         }
     }
 
+    // Without this check Qt aborts with a long plugin message; say what to do instead.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        std::fputs("alertwb: no display (DISPLAY and WAYLAND_DISPLAY are unset); set QT_QPA_PLATFORM=offscreen "
+                   "to run headless, or use alertwb-cli\n",
+            stderr);
+        return 1;
+    }
+
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ALERT Workbench"));
     QApplication::setApplicationName(QStringLiteral("alertwb"));
     QApplication::setApplicationVersion(QStringLiteral(AWB_VERSION));
 
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("workbench store to open"), QStringLiteral("[FILE]"));
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"), QStringLiteral("workbench store to open"), QStringLiteral("[FILE]"));
     parser.process(app);
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
-        std::fprintf(stderr, "alertwb: expected at most one FILE, got %lld\n%s", static_cast<long long>(positional.size()), kUsage);
+        std::fprintf(stderr, "alertwb: expected at most one FILE, got %lld\n%s",
+            static_cast<long long>(positional.size()), kUsage);
         return 2;
     }
 
     awb::ui::MainWindow window;
     window.show();
-    window.openStore(positional.isEmpty() ? QString::fromStdString(awb::db::Store::defaultPath().string()) : positional.first());
+    window.openStore(
+        positional.isEmpty() ? QString::fromStdString(awb::db::Store::defaultPath().string()) : positional.first());
     return app.exec();
 }

@@ -14,6 +14,23 @@ namespace awb::db::detail {
 // -shm, which the caller removes when it did not exist before).
 std::string readOnlyUri(const std::filesystem::path& path);
 
+// Removes the -wal/-shm files beside `path` that did not exist when it was constructed, once
+// a read-only connection is closed: declare it before the connection (or ATTACH) so it is
+// destroyed after it.
+class SideFileGuard {
+public:
+    explicit SideFileGuard(const std::filesystem::path& path);
+    ~SideFileGuard();
+    SideFileGuard(const SideFileGuard&) = delete;
+    SideFileGuard& operator=(const SideFileGuard&) = delete;
+
+private:
+    std::filesystem::path m_wal;
+    std::filesystem::path m_shm;
+    bool m_walExisted;
+    bool m_shmExisted;
+};
+
 // "'<path>'" with control characters escaped, so a message naming it stays on one line.
 std::string quotedPath(const std::filesystem::path& path);
 

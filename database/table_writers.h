@@ -18,7 +18,8 @@ namespace awb::db {
 // Output conventions, shared by every format:
 // - Numbers use the shortest text that reads back to the same double (std::to_chars), so an
 //   export is exact and identical from run to run; non-finite reals are written as `nan`,
-//   `inf`, `-inf` (CSV, Markdown, LaTeX) or `null` (JSON). SQL NULL is an empty field / null.
+//   `inf`, `-inf` (CSV, Markdown, LaTeX) or `null` (JSON). Every exported column is NOT NULL in
+//   the schema, so cells are read without a NULL check (each check costs a mutex round trip).
 // - Booleans are 0/1 in CSV, true/false in JSON, yes/no in Markdown and LaTeX.
 // - CSV is RFC 4180: CRLF after every record, a header record, and a field quoted (with inner
 //   quotes doubled) when it holds a comma, a quote, CR or LF. The provenance comes first as
@@ -49,10 +50,10 @@ struct ProvenanceDevice {
 // Where the exported numbers came from. Deliberately without an export time, so that the same
 // store exports to the same bytes.
 struct Provenance {
-    std::string table;          // profiles, runs, steps
-    std::string scope;          // e.g. "session 3", "all sessions", "run 7"
+    std::string table; // profiles, runs, steps
+    std::string scope; // e.g. "session 3", "all sessions", "run 7"
     std::string alertwbVersion; // AWB_VERSION of the exporting build
-    std::string sqliteVersion;  // sqlite3_libversion() of the exporting build
+    std::string sqliteVersion; // sqlite3_libversion() of the exporting build
     std::vector<ProvenanceDevice> devices;
     // One entry per setting that exists for the exported session/run (seed, settings_json,
     // versions_json, ...); `json` marks values holding JSON text.

@@ -47,5 +47,10 @@ void registerDoctorCommand(CLI::App& app, CliContext& context);
 void registerSummaryCommand(CLI::App& app, CliContext& context);
 void registerExportCommand(CLI::App& app, CliContext& context);
 void registerMergeCommand(CLI::App& app, CliContext& context);
+void registerPowerCommand(CLI::App& app, CliContext& context);
+
+// Restores power caps that a run which did not exit cleanly (SIGKILL, crash) left behind;
+// main calls it before parsing. One line on stderr when it did something; never throws.
+void restorePendingCapsAtStart();
 
 } // namespace awb::cli

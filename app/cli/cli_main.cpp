@@ -20,15 +20,18 @@ int main(int argc, char** argv)
     awb::cli::registerSummaryCommand(app, context);
     awb::cli::registerExportCommand(app, context);
     awb::cli::registerMergeCommand(app, context);
+    awb::cli::registerPowerCommand(app, context);
 
+    awb::cli::restorePendingCapsAtStart();
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& help) {
         return app.exit(help);
     } catch (const CLI::CallForAllHelp& help) {
         return app.exit(help);
-    } catch (const CLI::CallForVersion& version) {
-        return app.exit(version);
+    } catch (const CLI::CallForVersion&) {
+        std::cout << "alertwb-cli " << AWB_VERSION << '\n';
+        return 0;
     } catch (const CLI::ParseError& error) {
         std::cerr << "alertwb-cli: " << error.what() << " (see alertwb-cli --help)\n";
         return 2;

@@ -35,23 +35,44 @@ void execSql(const std::filesystem::path& file, const std::string& sql)
 std::int64_t makeStoreWithRun(const std::filesystem::path& file, int steps)
 {
     auto store = awb::db::Store::open(file);
-    awb::core::DeviceRecord device { .host = "bench-host", .cpuModel = "Test CPU", .backend = "emulated",
-                                     .createdAt = "2026-11-26T10:00:00Z" };
+    awb::core::DeviceRecord device;
+    device.host = "bench-host";
+    device.cpuModel = "Test CPU";
+    device.backend = "emulated";
+    device.createdAt = "2026-11-26T10:00:00Z";
     awb::db::DeviceRepository(store).upsert(device);
-    awb::core::ModelRecord model { .name = "cnn-small", .source = "zoo", .createdAt = "2026-11-26T10:00:00Z" };
-    model.outputs.push_back({ .index = 0, .cumulativeMacs = 1000, .cumulativeParameters = 100, .testAccuracy = 0.8 });
+    awb::core::ModelRecord model;
+    model.name = "cnn-small";
+    model.source = "zoo";
+    model.createdAt = "2026-11-26T10:00:00Z";
+    model.outputs.push_back({ /*index=*/0, /*cumulativeMacs=*/1000, /*cumulativeParameters=*/100,
+                              /*testAccuracy=*/0.8 });
     awb::db::ModelRepository(store).insert(model);
-    awb::core::RunRecord run { .deviceId = device.id, .controller = "alert", .goalMode = "max-accuracy",
-                               .deadlineMs = 10, .energyBudgetJ = 1, .scenario = "single-stream",
-                               .inputCount = steps, .startedAt = "2026-11-26T10:01:00Z" };
+    awb::core::RunRecord run;
+    run.deviceId = device.id;
+    run.controller = "alert";
+    run.goalMode = "max-accuracy";
+    run.deadlineMs = 10;
+    run.energyBudgetJ = 1;
+    run.scenario = "single-stream";
+    run.inputCount = steps;
+    run.startedAt = "2026-11-26T10:01:00Z";
     awb::db::RunRepository(store).createRun(run);
     {
         awb::db::RunStepWriter writer(file);
         for (int i = 0; i < steps; ++i) {
-            awb::core::RunStepRecord step { .runId = run.id, .inputIndex = i, .arrivalMs = i * 10.0,
-                                            .modelId = model.id, .latencyMs = 3.5, .energyJ = 0.25,
-                                            .deadlineMet = true, .correct = i % 3 != 0, .xiObserved = 1.0,
-                                            .xiMean = 1.0, .xiStd = 0.05 };
+            awb::core::RunStepRecord step;
+            step.runId = run.id;
+            step.inputIndex = i;
+            step.arrivalMs = i * 10.0;
+            step.modelId = model.id;
+            step.latencyMs = 3.5;
+            step.energyJ = 0.25;
+            step.deadlineMet = true;
+            step.correct = i % 3 != 0;
+            step.xiObserved = 1.0;
+            step.xiMean = 1.0;
+            step.xiStd = 0.05;
             writer.append(step);
         }
         writer.close();
@@ -64,6 +85,11 @@ struct BadStoreCase {
     const char* name;
     const char* expectedPhrase;
 };
+
+void PrintTo(const BadStoreCase& badCase, std::ostream* out)
+{
+    *out << badCase.name;
+}
 
 class IntegrationCliBadStore : public ::testing::TestWithParam<BadStoreCase> {
 protected:
@@ -113,11 +139,13 @@ TEST_P(IntegrationCliBadStore, RefusedWithOneLineAndExitCode2AndFileUntouched)
         EXPECT_EQ(lineCount(lastLine), 1u) << result.err;
         EXPECT_NE(lastLine.find(path.string()), std::string::npos) << lastLine;
         EXPECT_NE(lastLine.find(GetParam().expectedPhrase), std::string::npos) << lastLine;
-        if (command[0] != "doctor")
+        if (command[0] != "doctor") {
             EXPECT_EQ(lineCount(result.err), 1u) << result.err;
+        }
     }
-    if (!isDirectory)
+    if (!isDirectory) {
         EXPECT_EQ(readFile(path), before) << "refused store was modified";
+    }
     EXPECT_FALSE(std::filesystem::exists(path.string() + "-wal"));
     EXPECT_FALSE(std::filesystem::exists(path.string() + "-shm"));
 }
@@ -281,7 +309,8 @@ TEST(IntegrationCli, UnreadableStoreIsRefusedAndUntouched)
     EXPECT_NE(result.err.find(store.string()), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("ermission denied"), std::string::npos) << result.err;
     chmod(store.c_str(), 0644);
-    if (geteuid() == 0)
+    if (geteuid() == 0) {
         EXPECT_EQ(readFile(store), before);
+    }
     EXPECT_FALSE(std::filesystem::exists(store.string() + "-wal"));
 }

@@ -1,0 +1,181 @@
+#include "core/power/rapl_backend.h"
+
+#include "core/power/sysfs_io.h"
+
+#include <cmath>
+
+namespace awb::core {
+
+namespace {
+
+    constexpr double kMicro = 1e-6; // µW → W, µJ → J
+    constexpr double kFallbackMinFraction = 0.25; // see the class comment
+    constexpr double kPackageStepW = 1.0;
+    // Short-term limits let a package draw more than its long-term maximum for a while, so
+    // the wraparound budget assumes twice that power.
+    constexpr double kSamplingSafetyFactor = 2.0;
+
+    std::string disabledReason(const RaplZone& zone)
+    {
+        const auto enabled = (zone.path / "enabled").string();
+        return "power limiting is disabled on " + zone.name + " (" + enabled
+            + " is 0), so a cap would not be enforced; enable it with `echo 1 | sudo tee " + enabled + "`";
+    }
+
+} // namespace
+
+RaplBackend::RaplBackend(std::filesystem::path root)
+    : m_root(std::move(root))
+    , m_availability(probeRapl(m_root))
+{
+    if (!m_availability.usable)
+        throw PowerError("RAPL unavailable: " + m_availability.reason);
+    double minTotalW = 0.0;
+    double maxTotalW = 0.0;
+    for (const auto& found : findRaplPackageZones(m_root)) {
+        Zone zone;
+        zone.zone = found;
+        zone.limitFile = found.path / "constraint_0_power_limit_uw";
+        zone.energyFile = found.path / "energy_uj";
+        zone.maxEnergyRangeUj = readIntegerFile(found.path / "max_energy_range_uj");
+        if (zone.maxEnergyRangeUj <= 0)
+            throw PowerError((found.path / "max_energy_range_uj").string() + " is not positive");
+        const std::int64_t limitUw = readIntegerFile(zone.limitFile);
+        const auto maxUw = readOptionalIntegerFile(found.path / "constraint_0_max_power_uw");
+        const auto minUw = readOptionalIntegerFile(found.path / "constraint_0_min_power_uw");
+        // Some kernels report 0 for an unknown bound: treat it as absent.
+        zone.maxPowerUw = maxUw && *maxUw > 0 ? *maxUw : limitUw;
+        const double packageMaxW = std::round(static_cast<double>(zone.maxPowerUw) * kMicro);
+        const double packageMinW = minUw && *minUw > 0 ? static_cast<double>(*minUw) * kMicro
+                                                       : std::round(packageMaxW * kFallbackMinFraction);
+        maxTotalW += packageMaxW;
+        minTotalW += std::min(packageMinW, packageMaxW);
+        zone.lastEnergyUj = readIntegerFile(zone.energyFile);
+        zone.limitEnforced = readOptionalIntegerFile(found.path / "enabled").value_or(1) != 0;
+        if (!zone.limitEnforced && m_availability.canSetCap) {
+            m_availability.canSetCap = false;
+            m_availability.reason = disabledReason(zone.zone);
+        }
+        m_zones.push_back(std::move(zone));
+    }
+    m_range.minW = minTotalW;
+    m_range.maxW = maxTotalW;
+    m_range.stepW = kPackageStepW * static_cast<double>(m_zones.size());
+}
+
+std::string RaplBackend::deviceDescription() const
+{
+    std::string text;
+    for (const auto& zone : m_zones)
+        text += (text.empty() ? "" : ", ") + zone.zone.name + " (" + zone.zone.path.filename().string() + ")";
+    return text;
+}
+
+double RaplBackend::setCapW(double capW)
+{
+    for (const auto& zone : m_zones) {
+        if (!zone.limitEnforced)
+            throw PowerError(disabledReason(zone.zone));
+    }
+    if (!m_range.contains(capW))
+        throw PowerCapRangeError("cap " + formatPowerW(capW) + " is outside the RAPL range " + m_range.describe());
+    const auto perPackageUw
+        = static_cast<std::int64_t>(std::llround(capW / static_cast<double>(m_zones.size()) / kMicro));
+    std::lock_guard lock(m_mutex);
+    std::vector<std::int64_t> previousUw;
+    for (const auto& zone : m_zones)
+        previousUw.push_back(readIntegerFile(zone.limitFile));
+    double enforcedW = 0.0;
+    std::size_t written = 0;
+    try {
+        for (; written < m_zones.size(); ++written) {
+            writeIntegerFile(m_zones[written].limitFile, perPackageUw);
+            // A write that succeeded does not prove the limit took: what reads back is the cap.
+            enforcedW += static_cast<double>(readIntegerFile(m_zones[written].limitFile)) * kMicro;
+        }
+    } catch (const PowerError&) {
+        // All packages or none: put back the ones already written (best effort; the cap
+        // guard still holds the originals if this fails too).
+        for (std::size_t i = 0; i < written; ++i) {
+            try {
+                writeIntegerFile(m_zones[i].limitFile, previousUw[i]);
+            } catch (const PowerError&) {
+            }
+        }
+        throw;
+    }
+    return enforcedW;
+}
+
+double RaplBackend::capW() const
+{
+    std::lock_guard lock(m_mutex);
+    double totalW = 0.0;
+    for (const auto& zone : m_zones)
+        totalW += static_cast<double>(readIntegerFile(zone.limitFile)) * kMicro;
+    return totalW;
+}
+
+double RaplBackend::energyJ()
+{
+    std::lock_guard lock(m_mutex);
+    std::uint64_t totalUj = 0;
+    for (auto& zone : m_zones) {
+        const std::int64_t nowUj = readIntegerFile(zone.energyFile);
+        // A decrease is a wrap: the counter went through max_energy_range_uj back to 0.
+        const std::int64_t deltaUj = nowUj >= zone.lastEnergyUj ? nowUj - zone.lastEnergyUj
+                                                                : nowUj + zone.maxEnergyRangeUj - zone.lastEnergyUj;
+        zone.accumulatedUj += static_cast<std::uint64_t>(deltaUj);
+        zone.lastEnergyUj = nowUj;
+        totalUj += zone.accumulatedUj;
+    }
+    return static_cast<double>(totalUj) * kMicro;
+}
+
+double RaplBackend::energySamplingPeriodS() const
+{
+    double periodS = kNoWraparound;
+    for (const auto& zone : m_zones) {
+        const double powerUw = std::max<double>(static_cast<double>(zone.maxPowerUw), 1e6) * kSamplingSafetyFactor;
+        periodS = std::min(periodS, static_cast<double>(zone.maxEnergyRangeUj) / powerUw); // µJ / µW = s
+    }
+    return periodS;
+}
+
+double RaplBackend::counterEnergyJ() const
+{
+    std::lock_guard lock(m_mutex);
+    double totalJ = 0.0;
+    for (const auto& zone : m_zones)
+        totalJ += static_cast<double>(readIntegerFile(zone.energyFile)) * kMicro;
+    return totalJ;
+}
+
+CapSnapshot RaplBackend::snapshotCaps() const
+{
+    std::lock_guard lock(m_mutex);
+    CapSnapshot snapshot;
+    snapshot.backend = name();
+    for (const auto& zone : m_zones) {
+        const std::int64_t limitUw = readIntegerFile(zone.limitFile);
+        snapshot.capW += static_cast<double>(limitUw) * kMicro;
+        snapshot.settings.push_back({ "file", std::filesystem::absolute(zone.limitFile).string(), limitUw, "uW" });
+    }
+    return snapshot;
+}
+
+void RaplBackend::restoreCaps(const CapSnapshot& snapshot)
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto& setting : snapshot.settings) {
+        if (setting.kind != "file")
+            throw PowerError("RAPL cannot restore a " + setting.kind + " setting (" + setting.target + ")");
+        writeIntegerFile(setting.target, setting.value);
+        if (const std::int64_t readUw = readIntegerFile(setting.target); readUw != setting.value) {
+            throw PowerError("wrote " + std::to_string(setting.value) + " to " + setting.target + " but it reads back "
+                + std::to_string(readUw));
+        }
+    }
+}
+
+} // namespace awb::core
