@@ -185,7 +185,7 @@ void BM_BareSqliteCsv(benchmark::State& state)
             " s.energy_j, s.deadline_met, s.correct, s.xi_observed, s.xi_mean, s.xi_std,"
             " s.predicted_latency_ms, s.predicted_energy_j, s.predicted_accuracy"
             " FROM run_step s CROSS JOIN model m ON m.id = s.model_id"
-            " WHERE s.run_id = ?1 ORDER BY s.input_index",
+            " WHERE s.step_key BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295 ORDER BY s.step_key",
             -1, &statement, nullptr);
         sqlite3_bind_int64(statement, 1, bench.runId);
         while (sqlite3_step(statement) == SQLITE_ROW) {

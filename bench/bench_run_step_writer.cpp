@@ -152,7 +152,8 @@ void BM_BarePreparedLoop(benchmark::State& state)
                   nullptr),
             db);
         sqlite3_stmt* insert = nullptr;
-        check(sqlite3_prepare_v2(db, "INSERT INTO run_step VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+        check(sqlite3_prepare_v2(db, "INSERT INTO run_step VALUES ((?1 << 32) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                      "?15, ?16)", -1,
                   &insert, nullptr),
             db);
         state.ResumeTiming();

@@ -589,12 +589,12 @@ std::optional<core::RunRecord> RunRepository::findRun(std::int64_t id)
 
 std::vector<core::RunSummary> RunRepository::listRuns()
 {
-    // Step counts come from the run_step primary key: each count reads one contiguous
-    // (run_id, …) range of the clustered table, never a full scan.
+    // Step counts come from the run_step rowid: each count reads one contiguous
+    // step_key range (see the schema), never a full scan.
     SQLite::Statement select(m_store.database(),
         std::string("SELECT ") + kRunColumns
             + ", d.host, d.backend, "
-              "(SELECT count(*) FROM run_step s WHERE s.run_id = r.id) "
+              "(SELECT count(*) FROM run_step s WHERE s.step_key BETWEEN (r.id << 32) AND (r.id << 32) + 4294967295) "
               "FROM run r JOIN device d ON d.id = r.device_id "
               "ORDER BY r.started_at DESC, r.id DESC");
     std::vector<core::RunSummary> runs;
@@ -615,7 +615,7 @@ std::vector<core::RunStepRecord> RunRepository::steps(std::int64_t runId)
         "SELECT run_id, input_index, arrival_ms, model_id, output_reached, power_cap_w, "
         "latency_ms, energy_j, deadline_met, correct, xi_observed, xi_mean, xi_std, "
         "predicted_latency_ms, predicted_energy_j, predicted_accuracy "
-        "FROM run_step WHERE run_id = ? ORDER BY input_index");
+        "FROM run_step WHERE step_key BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295 ORDER BY step_key");
     select.bind(1, runId);
     std::vector<core::RunStepRecord> steps;
     while (select.executeStep()) {

@@ -14,9 +14,10 @@ namespace awb::db {
 namespace {
 
     constexpr const char* kInsertStepSql
-        = "INSERT INTO run_step (run_id, input_index, arrival_ms, model_id, output_reached, power_cap_w, latency_ms, "
-          "energy_j, deadline_met, correct, xi_observed, xi_mean, xi_std, predicted_latency_ms, predicted_energy_j, "
-          "predicted_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        = "INSERT INTO run_step (step_key, run_id, input_index, arrival_ms, model_id, output_reached, power_cap_w, "
+          "latency_ms, energy_j, deadline_met, correct, xi_observed, xi_mean, xi_std, predicted_latency_ms, "
+          "predicted_energy_j, predicted_accuracy) VALUES ((?1 << 32) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+          "?11, ?12, ?13, ?14, ?15, ?16)";
 
     // Owns one prepared statement of the writer's connection.
     class PreparedStatement {

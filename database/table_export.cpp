@@ -78,7 +78,7 @@ namespace {
             },
             "SELECT r.id, r.controller, r.goal_mode, r.deadline_ms, r.energy_budget_j, r.accuracy_goal,"
             " r.scenario, r.contention_spec, r.seed, r.input_count,"
-            " (SELECT COUNT(*) FROM run_step st WHERE st.run_id = r.id),"
+            " (SELECT COUNT(*) FROM run_step s WHERE s.step_key BETWEEN (r.id << 32) AND (r.id << 32) + 4294967295),"
             " r.status, r.started_at, r.finished_at, d.host, d.backend"
             " FROM run r JOIN device d ON d.id = r.device_id"
             " WHERE ?1 IS NULL OR r.id = ?1"
@@ -89,7 +89,7 @@ namespace {
 
     const TableQuery& stepsQuery()
     {
-        // CROSS JOIN keeps run_step as the outer loop: one contiguous primary-key range read in
+        // CROSS JOIN keeps run_step as the outer loop: one contiguous step_key range read in
         // input order, with a model lookup by primary key per row.
         static const TableQuery query {
             {
@@ -113,8 +113,8 @@ namespace {
             " s.energy_j, s.deadline_met, s.correct, s.xi_observed, s.xi_mean, s.xi_std,"
             " s.predicted_latency_ms, s.predicted_energy_j, s.predicted_accuracy"
             " FROM run_step s CROSS JOIN model m ON m.id = s.model_id"
-            " WHERE s.run_id = ?1"
-            " ORDER BY s.input_index",
+            " WHERE s.step_key BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295"
+            " ORDER BY s.step_key",
         };
         return query;
     }

@@ -21,8 +21,8 @@ namespace {
     void insertSteps(Store& store, std::int64_t runId, std::int64_t modelId, int count)
     {
         SQLite::Statement insert(store.database(),
-            "INSERT INTO run_step VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?)");
+            "INSERT INTO run_step VALUES ((?1 << 32) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+            "?14, ?15, ?16)");
         for (int i = 0; i < count; ++i) {
             const auto s = sampleStep(runId, i, modelId);
             insert.bind(1, s.runId);

@@ -51,11 +51,11 @@ namespace {
         ids.run = sampleRun(ids.device.id, ids.session.id, "2024-05-01T12:00:00Z");
         runs.createRun(ids.run);
         SQLite::Statement insert(store.database(),
-            "INSERT INTO run_step (run_id, input_index, arrival_ms, model_id, "
+            "INSERT INTO run_step (step_key, run_id, input_index, arrival_ms, model_id, "
             "output_reached, power_cap_w, latency_ms, energy_j, deadline_met, "
             "correct, xi_observed, xi_mean, xi_std, predicted_latency_ms, "
             "predicted_energy_j, predicted_accuracy) "
-            "VALUES (?, ?, 1, ?, 1, 50, ?, 0.5, 1, 1, 1, 1, 0, 10, 0.5, 0.9)");
+            "VALUES ((?1 << 32) + ?2, ?1, ?2, 1, ?3, 1, 50, ?4, 0.5, 1, 1, 1, 1, 0, 10, 0.5, 0.9)");
         for (int i = 0; i < stepCount; ++i) {
             insert.bind(1, ids.run.id);
             insert.bind(2, i);

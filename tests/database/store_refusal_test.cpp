@@ -76,7 +76,7 @@ namespace {
                 "status) VALUES (1, 'r1', 1, 'alert', 'min-energy', 10, 'server', 't', 'complete')");
         db.exec("WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n + 1 < "
             + std::to_string(stepCount)
-            + ") INSERT INTO run_step SELECT 1, n, n * 1.5, 1, 0, 40.5, 12.25, 0.5, 1, 1, 1.1, 1.2, 0.1, 12.5, "
+            + ") INSERT INTO run_step SELECT (1 << 32) + n, 1, n, n * 1.5, 1, 0, 40.5, 12.25, 0.5, 1, 1, 1.1, 1.2, 0.1, 12.5, "
               "0.45, 0.9 FROM i");
     }
 
