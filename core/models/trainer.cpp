@@ -191,26 +191,76 @@ namespace {
         sink.listener->onProgress(progress);
     }
 
+    // Mean losses over a run of steps (a progress window or an epoch).
+    struct LossWindow {
+        double objective = 0.0;
+        std::vector<double> outputs; // sum of CE per output
+        std::int64_t steps = 0;
+
+        void add(double stepObjective, const std::vector<double>& stepLosses)
+        {
+            objective += stepObjective;
+            outputs.resize(stepLosses.size(), 0.0);
+            for (std::size_t k = 0; k < stepLosses.size(); ++k)
+                outputs[k] += stepLosses[k];
+            ++steps;
+        }
+        std::vector<double> meanOutputs() const
+        {
+            std::vector<double> means;
+            for (const double sum : outputs)
+                means.push_back(sum / static_cast<double>(steps));
+            return means;
+        }
+    };
+
+    // Cosine annealing from the initial rate to 0 over the run, set before every step.
+    void setLearningRate(
+        torch::optim::SGD& optimizer, const TrainingOptions& options, std::int64_t step, std::int64_t totalSteps)
+    {
+        const double lr = 0.5 * options.learningRate
+            * (1.0 + std::cos(std::numbers::pi * static_cast<double>(step) / static_cast<double>(totalSteps)));
+        for (auto& group : optimizer.param_groups())
+            static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+    }
+
+    TrainingProgress windowProgress(
+        const LossWindow& window, int epoch, int epochs, std::int64_t step, std::int64_t totalSteps)
+    {
+        TrainingProgress progress;
+        progress.epoch = epoch;
+        progress.epochs = epochs;
+        progress.step = step;
+        progress.totalSteps = totalSteps;
+        progress.loss = window.objective / static_cast<double>(window.steps);
+        progress.outputLosses = window.meanOutputs();
+        std::array<char, 96> text {};
+        std::snprintf(text.data(), text.size(), "epoch %d/%d, step %lld/%lld, loss %.4f", epoch, epochs,
+            static_cast<long long>(step), static_cast<long long>(totalSteps), progress.loss);
+        progress.message = text.data();
+        return progress;
+    }
+
     TrainingReport runTraining(detail::StagedNetworkImpl& network, const ImageSet& data, const TrainingOptions& options,
         const Objective& objective, const ProgressSink& sink, const ImageSet* validation)
     {
-        const auto batch = static_cast<std::size_t>(options.batchSize);
+        const auto batch = static_cast<std::size_t>(std::max(options.batchSize, 0));
         if (options.batchSize < 2 || data.size() < batch)
             throw std::invalid_argument("training needs a batch size ≥ 2 and at least one full batch of images ("
                 + std::to_string(data.size()) + " images, batch " + std::to_string(options.batchSize) + ")");
         // Partial last batches are dropped: every step sees `batch` images.
         const auto stepsPerEpoch = static_cast<std::int64_t>(data.size() / batch);
         const std::int64_t totalSteps = options.maxSteps > 0 ? options.maxSteps : stepsPerEpoch * options.epochs;
-        const auto epochs = static_cast<int>((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         if (totalSteps <= 0)
             throw std::invalid_argument("training needs at least one epoch or step");
+        const auto epochs = static_cast<int>((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        const int computed = objective.onlyOutput >= 0 ? objective.onlyOutput + 1 : objective.outputs;
 
         TrainingScope scope(network, options.threads);
-        torch::manual_seed(options.seed);
+        torch::manual_seed(options.seed); // dropout
         std::mt19937_64 shuffler(options.seed);
         std::vector<std::int64_t> order(data.size());
         std::iota(order.begin(), order.end(), 0);
-
         std::vector<torch::Tensor> parameters = network.parameters(/*recurse=*/true);
         torch::optim::SGD optimizer(parameters,
             torch::optim::SGDOptions(options.learningRate)
@@ -224,68 +274,43 @@ namespace {
         for (int epoch = 1; epoch <= epochs && !result.cancelled; ++epoch) {
             const auto epochStart = std::chrono::steady_clock::now();
             std::shuffle(order.begin(), order.end(), shuffler);
-            double windowObjective = 0.0;
-            std::vector<double> windowLosses;
-            std::vector<double> epochLosses;
-            std::int64_t windowSteps = 0;
-            std::int64_t epochSteps = 0;
+            LossWindow window;
+            LossWindow epochWindow;
             for (std::int64_t s = 0; s < stepsPerEpoch && step < totalSteps; ++s, ++step) {
                 if (sink.listener && sink.listener->cancelRequested()) {
                     result.cancelled = true;
                     break;
                 }
-                const double lr = 0.5 * options.learningRate
-                    * (1.0 + std::cos(std::numbers::pi * static_cast<double>(step) / static_cast<double>(totalSteps)));
-                for (auto& group : optimizer.param_groups())
-                    static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-
+                setLearningRate(optimizer, options, step, totalSteps);
                 const torch::Tensor indices
                     = torch::from_blob(order.data() + s * options.batchSize, { options.batchSize }, torch::kLong);
-                const torch::Tensor images = detail::imageBatch(data, indices);
-                const torch::Tensor labels = detail::labelBatch(data, indices);
-                const int computed = objective.onlyOutput >= 0 ? objective.onlyOutput + 1 : objective.outputs;
                 const std::vector<torch::Tensor> losses
-                    = lossesOf(network.forwardOutputs(images, computed), labels, objective);
-
+                    = lossesOf(network.forwardOutputs(detail::imageBatch(data, indices), computed),
+                        detail::labelBatch(data, indices), objective);
                 optimizer.zero_grad();
-                windowObjective += rule.apply(losses, objective.rule);
+                const double stepObjective = rule.apply(losses, objective.rule);
                 optimizer.step();
 
-                windowLosses.resize(losses.size(), 0.0);
-                epochLosses.resize(losses.size(), 0.0);
-                for (std::size_t k = 0; k < losses.size(); ++k) {
-                    const double value = losses[k].item<double>();
-                    windowLosses[k] += value;
-                    epochLosses[k] += value;
-                }
-                ++windowSteps;
-                ++epochSteps;
+                std::vector<double> stepLosses;
+                for (const torch::Tensor& loss : losses)
+                    stepLosses.push_back(loss.item<double>());
+                window.add(stepObjective, stepLosses);
+                epochWindow.add(stepObjective, stepLosses);
                 const bool epochEnd = s + 1 == stepsPerEpoch || step + 1 == totalSteps;
-                if (epochEnd || (options.progressEverySteps > 0 && windowSteps >= options.progressEverySteps)) {
-                    TrainingProgress progress { epoch, epochs, step + 1, totalSteps, windowObjective / windowSteps, {},
-                        0.0, {} };
-                    for (const double sum : windowLosses)
-                        progress.outputLosses.push_back(sum / static_cast<double>(windowSteps));
-                    std::array<char, 96> text {};
-                    std::snprintf(text.data(), text.size(), "epoch %d/%d, step %lld/%lld, loss %.4f", epoch, epochs,
-                        static_cast<long long>(step + 1), static_cast<long long>(totalSteps), progress.loss);
-                    progress.message = text.data();
-                    if (epochEnd)
-                        result.epochSeconds.push_back(
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count());
-                    if (epochEnd && validation)
+                if (!epochEnd && (options.progressEverySteps <= 0 || window.steps < options.progressEverySteps))
+                    continue;
+                TrainingProgress progress = windowProgress(window, epoch, epochs, step + 1, totalSteps);
+                if (epochEnd) {
+                    result.epochSeconds.push_back(
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count());
+                    if (validation)
                         progress.message += ", validation accuracy " + accuracyLine(network, *validation, computed);
-                    report(sink, std::move(progress));
-                    windowObjective = 0.0;
-                    windowLosses.assign(windowLosses.size(), 0.0);
-                    windowSteps = 0;
                 }
+                report(sink, std::move(progress));
+                window = LossWindow();
             }
-            if (epochSteps > 0) {
-                result.finalOutputLosses.clear();
-                for (const double sum : epochLosses)
-                    result.finalOutputLosses.push_back(sum / static_cast<double>(epochSteps));
-            }
+            if (epochWindow.steps > 0)
+                result.finalOutputLosses = epochWindow.meanOutputs();
         }
         result.steps = step;
         result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

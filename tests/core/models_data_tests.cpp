@@ -121,6 +121,23 @@ TEST(CoreIdxReader, TruncatedGzipStreamIsRefused)
     EXPECT_NE(error.find("truncated"), std::string::npos) << error;
 }
 
+TEST(CoreIdxReader, CorruptGzipDataIsRefused)
+{
+    TempDir dir;
+    std::vector<std::uint8_t> data(64 * 64);
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = static_cast<std::uint8_t>((i * 7919) % 251);
+    writeGzip(dir / "good.gz", idxFile({ 64, 64 }, data));
+    std::string packed = awb::test::readFile(dir / "good.gz");
+    for (std::size_t i = packed.size() / 3; i < packed.size() / 3 + 16; ++i)
+        packed[i] = static_cast<char>(~packed[i]);
+    writeFile(dir / "bad.gz", packed);
+    const std::string error = errorOf(dir / "bad.gz");
+    EXPECT_NE(error.find((dir / "bad.gz").string()), std::string::npos) << error;
+    EXPECT_NE(error.find("gzip"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
 TEST(CoreIdxReader, TruncatedHeaderIsRefused)
 {
     TempDir dir;

@@ -92,7 +92,6 @@ TEST(CoreRaplProbe, PermissionDeniedNamesTheFile)
         else
             chmod(entry.path().c_str(), 0644);
     }
-    chmod(dir.path().c_str(), 0755); // mkdtemp made it 0700: the unprivileged child must enter it
     chmod((dir / "intel-rapl:0" / "energy_uj").c_str(), 0000);
 
     int pipeFds[2];

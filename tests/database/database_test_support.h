@@ -6,6 +6,7 @@
 #include "core/records/model_record.h"
 #include "core/records/profile_record.h"
 #include "core/records/run_record.h"
+#include "tests/support/temp_dir.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,43 +18,16 @@
 
 namespace awb::db::test {
 
-// A fresh folder under the system temp folder, removed with everything in it. Mode 0755 so a
-// test that drops privileges can still reach files inside it.
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "awb-db-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("mkdtemp failed for " + pattern);
-        m_path = pattern;
-        ::chmod(m_path.c_str(), 0755);
-    }
-    ~TempDir()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return m_path; }
-    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
-
-private:
-    std::filesystem::path m_path;
-};
+using TempDir = awb::test::TempDir;
 
 inline std::string readBytes(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    return { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+    return awb::test::readFile(path);
 }
 
 inline void writeBytes(const std::filesystem::path& path, const std::string& bytes)
 {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    awb::test::writeFile(path, bytes);
 }
 
 inline bool sideFileExists(const std::filesystem::path& path, const char* suffix)

@@ -290,7 +290,6 @@ TEST(IntegrationCli, MergeRefusesABadSourceAndChangesNothing)
 TEST(IntegrationCli, UnreadableStoreIsRefusedAndUntouched)
 {
     TempDir dir;
-    chmod(dir.path().c_str(), 0755);
     const auto store = dir / "s.sqlite";
     makeStoreWithRun(store, 5);
     chmod(store.c_str(), 0000);

@@ -5,11 +5,13 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace awb::test {
 
-// A fresh directory under $TMPDIR, removed with everything in it when the object goes.
+// A fresh directory under $TMPDIR, removed with everything in it when the object goes. Mode
+// 0755, so a test that drops privileges (to check permission errors as root) can reach it.
 class TempDir {
 public:
     TempDir()
@@ -18,6 +20,7 @@ public:
         if (!mkdtemp(pattern.data()))
             throw std::runtime_error("mkdtemp failed");
         m_path = pattern;
+        ::chmod(m_path.c_str(), 0755);
     }
     ~TempDir()
     {
