@@ -48,6 +48,8 @@ void registerSummaryCommand(CLI::App& app, CliContext& context);
 void registerExportCommand(CLI::App& app, CliContext& context);
 void registerMergeCommand(CLI::App& app, CliContext& context);
 void registerPowerCommand(CLI::App& app, CliContext& context);
+void registerTrainCommand(CLI::App& app, CliContext& context);
+void registerModelsCommand(CLI::App& app, CliContext& context);
 
 // Restores power caps that a run which did not exit cleanly (SIGKILL, crash) left behind;
 // main calls it before parsing. One line on stderr when it did something; never throws.

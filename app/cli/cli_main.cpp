@@ -21,6 +21,8 @@ int main(int argc, char** argv)
     awb::cli::registerExportCommand(app, context);
     awb::cli::registerMergeCommand(app, context);
     awb::cli::registerPowerCommand(app, context);
+    awb::cli::registerTrainCommand(app, context);
+    awb::cli::registerModelsCommand(app, context);
 
     awb::cli::restorePendingCapsAtStart();
     try {
