@@ -355,6 +355,19 @@ std::int64_t ModelRepository::insert(core::ModelRecord& model)
     return id;
 }
 
+std::int64_t ModelRepository::insert(
+    core::ModelRecord& model, const std::vector<core::InputCorrectnessRecord>& correctness)
+{
+    SQLite::Savepoint savepoint(m_store.database(), "model_insert_with_correctness");
+    const std::int64_t id = insert(model);
+    for (core::InputCorrectnessRecord record : correctness) {
+        record.modelId = id;
+        putCorrectness(record);
+    }
+    savepoint.release();
+    return id;
+}
+
 std::optional<core::ModelRecord> ModelRepository::find(std::int64_t id)
 {
     auto models = selectModels(m_store.database(), "WHERE id = ?", [id](SQLite::Statement& s) { s.bind(1, id); });

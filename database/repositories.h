@@ -43,6 +43,9 @@ public:
     explicit ModelRepository(Store& store) : m_store(store) { }
     // Inserts the model and its outputs in one transaction.
     std::int64_t insert(core::ModelRecord& model);
+    // Inserts the model with the per-input correctness of its outputs, all or nothing; the
+    // records' modelId is ignored (the new model's id is used).
+    std::int64_t insert(core::ModelRecord& model, const std::vector<core::InputCorrectnessRecord>& correctness);
     std::optional<core::ModelRecord> find(std::int64_t id);
     std::optional<core::ModelRecord> findByName(const std::string& name);
     std::vector<core::ModelRecord> list();

@@ -133,10 +133,10 @@ namespace {
         dataset.source = data.directory.string();
         db::DatasetRepository(store).upsert(dataset);
 
-        db::ModelRepository models(store);
-        models.insert(result.model);
+        std::vector<core::InputCorrectnessRecord> correctness;
         for (const core::OutputEvaluation& output : result.evaluation.outputs)
-            models.putCorrectness({ result.model.id, output.index, dataset.id, output.correct });
+            correctness.push_back({ /*modelId=*/0, output.index, dataset.id, output.correct });
+        db::ModelRepository(store).insert(result.model, correctness);
     }
 
     nlohmann::json toJson(const core::ZooTrainingResult& result, const core::TrainingOptions& training)

@@ -177,6 +177,28 @@ namespace {
         EXPECT_EQ(m_store.database().execAndGet("SELECT count(*) FROM input_correctness").getInt(), 1);
     }
 
+    TEST_F(DatabaseRepositories, ModelWithCorrectnessIsAllOrNothing)
+    {
+        ModelRepository models(m_store);
+        auto dataset = sampleDataset();
+        DatasetRepository(m_store).upsert(dataset);
+
+        auto model = sampleModel("width-nested", 2);
+        const std::vector<core::InputCorrectnessRecord> correctness {
+            { /*modelId=*/0, /*outputIndex=*/0, dataset.id, { true, false, true } },
+            { /*modelId=*/0, /*outputIndex=*/1, dataset.id, { true, true, true } },
+        };
+        const auto id = models.insert(model, correctness);
+        EXPECT_EQ(models.correctness(id, 0, dataset.id)->correct, correctness[0].correct);
+        EXPECT_EQ(models.correctness(id, 1, dataset.id)->correct, correctness[1].correct);
+
+        // Correctness for an output the model lacks breaks the foreign key: nothing is kept.
+        auto broken = sampleModel("broken", 1);
+        EXPECT_THROW(models.insert(broken, correctness), std::exception);
+        EXPECT_FALSE(models.findByName("broken").has_value());
+        EXPECT_EQ(m_store.database().execAndGet("SELECT count(*) FROM input_correctness").getInt(), 2);
+    }
+
     TEST_F(DatabaseRepositories, ProfileSessionAndCellsRoundTrip)
     {
         auto device = sampleDevice();
