@@ -1,7 +1,7 @@
 // Profile session and run repositories, and the store summary.
 #include "database/repositories.h"
-
 #include "database/repository_support.h"
+#include "database/run_step_key.h"
 #include "database/store_internal.h"
 
 #include <SQLiteCpp/Database.h>
@@ -235,7 +235,9 @@ std::vector<core::RunSummary> RunRepository::listRuns()
     SQLite::Statement select(m_store.database(),
         std::string("SELECT ") + kRunColumns
             + ", d.host, d.backend, "
-              "(SELECT count(*) FROM run_step s WHERE s.step_key BETWEEN (r.id << 32) AND (r.id << 32) + 4294967295) "
+              "(SELECT count(*) FROM run_step s WHERE "
+            + stepsOfRunSql("s.step_key", "r.id")
+            + ") "
               "FROM run r JOIN device d ON d.id = r.device_id "
               "ORDER BY r.started_at DESC, r.id DESC");
     std::vector<core::RunSummary> runs;
@@ -256,7 +258,8 @@ std::vector<core::RunStepRecord> RunRepository::steps(std::int64_t runId)
         "SELECT run_id, input_index, arrival_ms, model_id, output_reached, power_cap_w, "
         "latency_ms, energy_j, deadline_met, correct, xi_observed, xi_mean, xi_std, "
         "predicted_latency_ms, predicted_energy_j, predicted_accuracy "
-        "FROM run_step WHERE step_key BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295 ORDER BY step_key");
+        "FROM run_step WHERE "
+            + stepsOfRunSql("step_key", "?1") + " ORDER BY step_key");
     select.bind(1, runId);
     std::vector<core::RunStepRecord> steps;
     while (select.executeStep()) {

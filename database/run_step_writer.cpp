@@ -1,5 +1,6 @@
 #include "database/run_step_writer.h"
 
+#include "database/run_step_key.h"
 #include "database/store.h"
 #include "database/store_internal.h"
 
@@ -13,11 +14,11 @@ namespace awb::db {
 
 namespace {
 
-    constexpr const char* kInsertStepSql
+    const std::string kInsertStepSql
         = "INSERT INTO run_step (step_key, run_id, input_index, arrival_ms, model_id, output_reached, power_cap_w, "
           "latency_ms, energy_j, deadline_met, correct, xi_observed, xi_mean, xi_std, predicted_latency_ms, "
-          "predicted_energy_j, predicted_accuracy) VALUES ((?1 << 32) + ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-          "?11, ?12, ?13, ?14, ?15, ?16)";
+          "predicted_energy_j, predicted_accuracy) VALUES ("
+        + detail::stepKeySql("?1", "?2") + ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
     // Owns one prepared statement of the writer's connection.
     class PreparedStatement {
@@ -51,7 +52,7 @@ struct RunStepWriter::Impl {
         // the schema's ON DELETE CASCADE still fires from connections that delete runs.
         store->database().exec("PRAGMA foreign_keys = OFF");
         sqlite3* db = store->database().getHandle();
-        insert.emplace(db, kInsertStepSql);
+        insert.emplace(db, kInsertStepSql.c_str());
         runExists.emplace(db, "SELECT 1 FROM run WHERE id = ?");
         modelExists.emplace(db, "SELECT 1 FROM model WHERE id = ?");
         knownRuns.reserve(16);

@@ -1,5 +1,6 @@
 #include "database/store_merge.h"
 
+#include "database/run_step_key.h"
 #include "database/store_error.h"
 #include "database/store_internal.h"
 
@@ -136,13 +137,17 @@ namespace {
         // order; CROSS JOIN fixes the join order (temp tables have no statistics) so that each new
         // run's steps are read as one primary-key range, already sorted, with no sort pass.
         report.runSteps = run(db,
-            "INSERT INTO main.run_step SELECT (rm.new_id << 32) + o.input_index, rm.new_id, o.input_index, o.arrival_ms, mm.new_id, o.output_reached, "
-            "o.power_cap_w, o.latency_ms, o.energy_j, o.deadline_met, o.correct, o.xi_observed, o.xi_mean, "
-            "o.xi_std, o.predicted_latency_ms, o.predicted_energy_j, o.predicted_accuracy "
-            "FROM temp.new_run n CROSS JOIN src.run_step o "
-            "ON o.step_key BETWEEN (n.old_id << 32) AND (n.old_id << 32) + 4294967295 "
-            "CROSS JOIN temp.map_run rm ON rm.old_id = o.run_id CROSS JOIN temp.map_model mm ON mm.old_id = o.model_id "
-            "ORDER BY n.old_id, o.step_key");
+            "INSERT INTO main.run_step SELECT " + detail::stepKeySql("rm.new_id", "o.input_index")
+                + ", rm.new_id, o.input_index, o.arrival_ms, mm.new_id, o.output_reached, "
+                  "o.power_cap_w, o.latency_ms, o.energy_j, o.deadline_met, o.correct, o.xi_observed, o.xi_mean, "
+                  "o.xi_std, o.predicted_latency_ms, o.predicted_energy_j, o.predicted_accuracy "
+                  "FROM temp.new_run n CROSS JOIN src.run_step o "
+                  "ON "
+                + detail::stepsOfRunSql("o.step_key", "n.old_id")
+                + " "
+                  "CROSS JOIN temp.map_run rm ON rm.old_id = o.run_id CROSS JOIN temp.map_model mm ON mm.old_id = "
+                  "o.model_id "
+                  "ORDER BY n.old_id, o.step_key");
         run(db,
             "INSERT INTO main.run_event (run_id, input_index, time_ms, kind, detail) "
             "SELECT rm.new_id, o.input_index, o.time_ms, o.kind, o.detail FROM src.run_event o "

@@ -1,5 +1,6 @@
 #include "database/table_export.h"
 
+#include "database/run_step_key.h"
 #include "database/table_writers.h"
 
 #include <SQLiteCpp/Database.h>
@@ -19,7 +20,7 @@ namespace {
     // so that exports are reproducible.
     struct TableQuery {
         std::vector<ExportColumn> columns;
-        const char* sql;
+        std::string sql;
     };
 
     const TableQuery& profilesQuery()
@@ -78,11 +79,13 @@ namespace {
             },
             "SELECT r.id, r.controller, r.goal_mode, r.deadline_ms, r.energy_budget_j, r.accuracy_goal,"
             " r.scenario, r.contention_spec, r.seed, r.input_count,"
-            " (SELECT COUNT(*) FROM run_step s WHERE s.step_key BETWEEN (r.id << 32) AND (r.id << 32) + 4294967295),"
-            " r.status, r.started_at, r.finished_at, d.host, d.backend"
-            " FROM run r JOIN device d ON d.id = r.device_id"
-            " WHERE ?1 IS NULL OR r.id = ?1"
-            " ORDER BY r.id",
+            " (SELECT COUNT(*) FROM run_step s WHERE "
+                + detail::stepsOfRunSql("s.step_key", "r.id")
+                + "),"
+                  " r.status, r.started_at, r.finished_at, d.host, d.backend"
+                  " FROM run r JOIN device d ON d.id = r.device_id"
+                  " WHERE ?1 IS NULL OR r.id = ?1"
+                  " ORDER BY r.id",
         };
         return query;
     }
@@ -113,8 +116,8 @@ namespace {
             " s.energy_j, s.deadline_met, s.correct, s.xi_observed, s.xi_mean, s.xi_std,"
             " s.predicted_latency_ms, s.predicted_energy_j, s.predicted_accuracy"
             " FROM run_step s CROSS JOIN model m ON m.id = s.model_id"
-            " WHERE s.step_key BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295"
-            " ORDER BY s.step_key",
+            " WHERE "
+                + detail::stepsOfRunSql("s.step_key", "?1") + " ORDER BY s.step_key",
         };
         return query;
     }
@@ -371,7 +374,7 @@ void exportTable(Store& store, const ExportRequest& request, std::ostream& out)
         const Provenance provenance = runTable ? runsProvenance(store, request.table, request.runId)
                                                : profilesProvenance(store, request.sessionId);
         const TableQuery& query = tableQuery(request.table);
-        RowStatement statement(db, query.sql, runTable ? request.runId : request.sessionId);
+        RowStatement statement(db, query.sql.c_str(), runTable ? request.runId : request.sessionId);
 
         auto writer = makeTableWriter(request.format, out);
         writer->begin(provenance, query.columns);
