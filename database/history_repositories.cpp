@@ -129,6 +129,20 @@ std::optional<core::ProfileSessionRecord> ProfileRepository::findSession(std::in
     return readSession(select);
 }
 
+std::optional<core::ProfileSessionRecord> ProfileRepository::findResumableSession(
+    std::int64_t deviceId, const std::string& settingsJson)
+{
+    SQLite::Statement select(m_store.database(),
+        std::string("SELECT ") + kSessionColumns
+            + " FROM profile_session s WHERE s.device_id = ? AND s.settings_json = ? AND s.status != 'complete' "
+              "ORDER BY s.started_at DESC, s.id DESC LIMIT 1");
+    select.bind(1, deviceId);
+    select.bind(2, settingsJson);
+    if (!select.executeStep())
+        return std::nullopt;
+    return readSession(select);
+}
+
 std::vector<core::ProfileSessionSummary> ProfileRepository::listSessions()
 {
     // Both counts read the (session_id, …) prefix of profile_cell's UNIQUE index.

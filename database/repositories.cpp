@@ -100,7 +100,8 @@ namespace {
             output.index = select.getColumn(1).getInt();
             output.cumulativeMacs = select.getColumn(2).getInt64();
             output.cumulativeParameters = select.getColumn(3).getInt64();
-            output.testAccuracy = select.getColumn(4).getDouble();
+            if (!select.getColumn(4).isNull())
+                output.testAccuracy = select.getColumn(4).getDouble();
             found->second->outputs.push_back(output);
         }
     }
@@ -231,7 +232,10 @@ std::int64_t ModelRepository::insert(core::ModelRecord& model)
         insertOutput.bind(2, output.index);
         insertOutput.bind(3, output.cumulativeMacs);
         insertOutput.bind(4, output.cumulativeParameters);
-        insertOutput.bind(5, output.testAccuracy);
+        if (output.testAccuracy)
+            insertOutput.bind(5, *output.testAccuracy);
+        else
+            insertOutput.bind(5); // NULL: no labelled data set goes with the model
         insertOutput.exec();
         insertOutput.reset();
     }
@@ -272,6 +276,11 @@ std::optional<core::ModelRecord> ModelRepository::findByName(const std::string& 
 }
 
 std::vector<core::ModelRecord> ModelRepository::list() { return selectModels(m_store.database(), "ORDER BY id", {}); }
+
+std::vector<core::ModelRecord> ModelRepository::listNewest()
+{
+    return selectModels(m_store.database(), "WHERE id IN (SELECT max(id) FROM model GROUP BY name) ORDER BY id", {});
+}
 
 void ModelRepository::putCorrectness(const core::InputCorrectnessRecord& record)
 {

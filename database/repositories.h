@@ -49,6 +49,9 @@ public:
     std::optional<core::ModelRecord> find(std::int64_t id);
     std::optional<core::ModelRecord> findByName(const std::string& name);
     std::vector<core::ModelRecord> list();
+    // The newest version of each name (re-training adds a row), ordered by that row's id: what
+    // `profile` sweeps.
+    std::vector<core::ModelRecord> listNewest();
     void putCorrectness(const core::InputCorrectnessRecord& record);
     std::optional<core::InputCorrectnessRecord> correctness(std::int64_t modelId, int outputIndex,
                                                             std::int64_t datasetId);
@@ -64,6 +67,10 @@ public:
     void finishSession(std::int64_t sessionId, core::SessionStatus status, const std::string& finishedAt);
     std::int64_t addCell(core::ProfileCellRecord& cell);
     std::optional<core::ProfileSessionRecord> findSession(std::int64_t id);
+    // The newest session on `deviceId` with exactly these settings that is not complete
+    // (running when its process was killed, cancelled, failed): what a re-run resumes.
+    std::optional<core::ProfileSessionRecord> findResumableSession(
+        std::int64_t deviceId, const std::string& settingsJson);
     std::vector<core::ProfileSessionSummary> listSessions();
     std::vector<core::ProfileCellRecord> cells(std::int64_t sessionId);
 

@@ -365,6 +365,8 @@ Store Store::open(const fs::path& path)
         applyMigrations(*db);
         return Store(path, std::move(db));
     } catch (const SQLite::Exception& error) {
+        if ((error.getErrorCode() & 0xff) == SQLITE_BUSY)
+            refuse(path, "it is locked by another process");
         refuse(path, error.what());
     }
 }
@@ -387,6 +389,23 @@ Store::Store(fs::path path, std::unique_ptr<SQLite::Database> db)
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
+
+void Store::requireWritable()
+{
+    if (sqlite3_db_readonly(m_db->getHandle(), "main") == 1)
+        throw StoreError("store " + detail::quotedPath(m_path) + " is read-only: results cannot be recorded");
+    try {
+        m_db->exec("BEGIN IMMEDIATE");
+        m_db->exec("ROLLBACK");
+    } catch (const SQLite::Exception& error) {
+        const int code = error.getErrorCode() & 0xff;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            throw StoreError("store " + detail::quotedPath(m_path) + " is locked by another process");
+        if (code == SQLITE_READONLY)
+            throw StoreError("store " + detail::quotedPath(m_path) + " is read-only: results cannot be recorded");
+        throw StoreError("store " + detail::quotedPath(m_path) + " cannot be written: " + error.what());
+    }
+}
 
 int Store::schemaVersion() const { return m_db->execAndGet("PRAGMA user_version").getInt(); }
 

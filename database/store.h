@@ -13,7 +13,7 @@ class Database;
 namespace awb::db {
 
 // Schema version written to PRAGMA user_version; migrations bring older stores up to it.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 // PRAGMA application_id of every ALERT Workbench store ("AWB1"), so files of other
 // applications are recognised and refused.
 inline constexpr int kApplicationId = 0x41574231;
@@ -46,6 +46,10 @@ public:
 
     const std::filesystem::path& path() const { return m_path; }
     int schemaVersion() const;
+    // Takes and releases the write lock, so a long job (a profile sweep) learns before it
+    // changes anything on the machine that it could not record its results. Throws StoreError:
+    // "store … is read-only" or "store … is locked by another process" (after the busy timeout).
+    void requireWritable();
     SQLite::Database& database() { return *m_db; }
 
 private:

@@ -35,6 +35,10 @@ struct CliContext {
     std::filesystem::path storePath() const;
     // Opens (creating when absent) and migrates the store; StoreError becomes CliError(2).
     db::Store openStore() const;
+    // Like openStore(), then records the trained models shipped in resources/models whose names
+    // the store lacks, so the first run needs no training (a warning, not an error, when the
+    // shipped files are damaged).
+    db::Store openStoreWithShippedModels() const;
     // Like openStore() but refuses a store that does not exist yet (read-only commands).
     db::Store openExistingStore() const;
 };
@@ -50,6 +54,8 @@ void registerMergeCommand(CLI::App& app, CliContext& context);
 void registerPowerCommand(CLI::App& app, CliContext& context);
 void registerTrainCommand(CLI::App& app, CliContext& context);
 void registerModelsCommand(CLI::App& app, CliContext& context);
+void registerFrontierCommand(CLI::App& app, CliContext& context);
+void registerProfileCommand(CLI::App& app, CliContext& context);
 
 // Restores power caps that a run which did not exit cleanly (SIGKILL, crash) left behind;
 // main calls it before parsing. One line on stderr when it did something; never throws.

@@ -23,6 +23,8 @@ int main(int argc, char** argv)
     awb::cli::registerPowerCommand(app, context);
     awb::cli::registerTrainCommand(app, context);
     awb::cli::registerModelsCommand(app, context);
+    awb::cli::registerFrontierCommand(app, context);
+    awb::cli::registerProfileCommand(app, context);
 
     awb::cli::restorePendingCapsAtStart();
     try {

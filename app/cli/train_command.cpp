@@ -6,13 +6,13 @@
 // measurements stay valid for the weights they were made with. `models list` and
 // ModelRepository::findByName show the newest version. The weights file itself is replaced.
 #include "app/cli/cli_context.h"
+#include "app/cli/interrupt_scope.h"
+#include "app/cli/train_compare.h"
 #include "core/models/zoo.h"
 #include "core/models/zoo_training.h"
 #include "database/repositories.h"
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -31,41 +31,6 @@ namespace {
         std::string modelsDir;
     };
 
-    // Set by SIGINT/SIGTERM; training polls it once per step, so a Ctrl-C stops at the next step
-    // and never in the middle of writing a weights file or a store row.
-    std::atomic<bool> g_interrupted { false };
-    static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
-
-    void onInterrupt(int signalNumber)
-    {
-        g_interrupted.store(true);
-        // A second Ctrl-C kills at once (the weights target is still never half-written: rename).
-        std::signal(signalNumber, SIG_DFL);
-    }
-
-    // Routes SIGINT and SIGTERM to g_interrupted while training, and puts the previous handlers
-    // back on every exit path.
-    class InterruptScope {
-    public:
-        InterruptScope()
-        {
-            g_interrupted.store(false);
-            m_previousInt = std::signal(SIGINT, onInterrupt);
-            m_previousTerm = std::signal(SIGTERM, onInterrupt);
-        }
-        ~InterruptScope()
-        {
-            std::signal(SIGINT, m_previousInt);
-            std::signal(SIGTERM, m_previousTerm);
-        }
-        InterruptScope(const InterruptScope&) = delete;
-        InterruptScope& operator=(const InterruptScope&) = delete;
-
-    private:
-        void (*m_previousInt)(int) = SIG_DFL;
-        void (*m_previousTerm)(int) = SIG_DFL;
-    };
-
     class StderrProgress : public core::TrainingListener {
     public:
         explicit StderrProgress(std::string prefix)
@@ -76,7 +41,7 @@ namespace {
         {
             std::cerr << m_prefix << progress.message << '\n';
         }
-        bool cancelRequested() override { return g_interrupted.load(); }
+        bool cancelRequested() override { return InterruptScope::interrupted(); }
 
     private:
         std::string m_prefix;
@@ -123,14 +88,7 @@ namespace {
     // The store rows of one trained model: its data set, the model, and per-input correctness.
     void storeResult(db::Store& store, const core::FashionMnist& data, core::ZooTrainingResult& result)
     {
-        core::DatasetRecord dataset;
-        // Fixed uid: the official test split is the same data wherever it was read from, and merged
-        // stores must agree on it.
-        dataset.uid = "fashion-mnist-test";
-        dataset.name = "fashion-mnist";
-        dataset.split = "test";
-        dataset.sampleCount = static_cast<std::int64_t>(data.test.size());
-        dataset.source = data.directory.string();
+        core::DatasetRecord dataset = core::fashionMnistTestDataset(data);
         db::DatasetRepository(store).upsert(dataset);
 
         std::vector<core::InputCorrectnessRecord> correctness;
@@ -143,7 +101,7 @@ namespace {
     {
         nlohmann::json outputs = nlohmann::json::array();
         for (const core::ModelOutputRecord& output : result.model.outputs) {
-            outputs.push_back({ { "index", output.index }, { "accuracy", output.testAccuracy },
+            outputs.push_back({ { "index", output.index }, { "accuracy", output.testAccuracy.value() },
                 { "macs", output.cumulativeMacs }, { "parameters", output.cumulativeParameters } });
         }
         return { { "name", result.model.name }, { "kind", core::toString(result.model.kind) },
@@ -155,7 +113,7 @@ namespace {
     void runTrain(const CliContext& context, const TrainOptions& options)
     {
         if (!options.zoo)
-            throw CliError("nothing to train: pass --zoo");
+            throw CliError("nothing to train: pass --zoo (or --compare)");
         if (options.rule != "summed" && options.rule != "adaptive" && options.rule != "osgd")
             throw CliError("--rule must be summed, adaptive or osgd, not '" + options.rule + "'");
         const std::vector<std::string> names = selectedModels(options.models);
@@ -188,7 +146,7 @@ namespace {
             storeResult(store, data, result);
             std::cerr << name << ": test accuracy";
             for (const core::ModelOutputRecord& output : result.model.outputs)
-                std::cerr << ' ' << output.testAccuracy;
+                std::cerr << ' ' << output.testAccuracy.value();
             std::cerr << ", weights " << result.model.filePath << '\n';
             trained.push_back(toJson(result, training));
         }
@@ -210,8 +168,14 @@ void registerTrainCommand(CLI::App& app, CliContext& context)
     command->add_option("--rule", options->rule, "anytime models: summed | adaptive | osgd (default osgd)");
     command->add_flag("--osgd-global", options->osgdGlobal, "OSGD inner products over all parameters at once");
     command->add_option("--models-dir", options->modelsDir, "weights folder (default $XDG_DATA_HOME/alertwb/models)");
+    const auto compare = addTrainCompareOptions(*command);
     addCommonOptions(*command, context);
-    command->callback([&context, options] { runTrain(context, *options); });
+    command->callback([&context, options, compare, command] {
+        if (compare->enabled)
+            return runTrainCompare(
+                context, *command, *compare, { options->models, options->epochs, options->osgdGlobal });
+        runTrain(context, *options);
+    });
 }
 
 } // namespace awb::cli

@@ -93,12 +93,9 @@ const std::vector<OutputCost>& Candidate::outputCosts() const { return m_impl->c
 
 std::int64_t Candidate::parameterCount() const { return m_impl->parameters; }
 
-std::vector<std::int64_t> Candidate::imageShape() const
-{
-    return { detail::kInputChannels, detail::kInputSize, detail::kInputSize };
-}
+std::vector<std::int64_t> Candidate::imageShape() const { return m_impl->network->imageShape(); }
 
-int Candidate::numClasses() const { return static_cast<int>(detail::kClasses); }
+int Candidate::numClasses() const { return static_cast<int>(m_impl->network->numClasses()); }
 
 void Candidate::reset(std::span<const float> pixels, const std::vector<std::int64_t>& shape)
 {
@@ -124,6 +121,9 @@ void Candidate::reset(const ImageSet& images, std::size_t index)
     if (index >= images.size())
         throw std::out_of_range("image " + std::to_string(index) + " is outside " + images.name + " ("
             + std::to_string(images.size()) + " images)");
+    if (const std::vector<std::int64_t> shape = imageShape(); shape != std::vector<std::int64_t> { 1, images.rows, images.cols })
+        throw std::invalid_argument(m_impl->name + " takes input of shape " + c10::str(c10::IntArrayRef(shape)) + ", not "
+            + images.name + "'s 1 x " + std::to_string(images.rows) + " x " + std::to_string(images.cols) + " images");
     m_impl->input = detail::imageBatch(images, static_cast<std::int64_t>(index), /*count=*/1);
     detail::CandidateAccess::invalidateStagedState(*this);
 }

@@ -28,7 +28,8 @@ struct OutputCost {
 
 // A model the runner can execute stage by stage: a traditional CNN (one output) or an anytime
 // network (several outputs, each stage running only its new layers). Holds the weights and the
-// activations of the current input. Create with makeZooCandidate / loadZooCandidate (zoo.h).
+// activations of the current input. Create with makeZooCandidate / loadZooCandidate (zoo.h),
+// loadTorchScriptCandidate (torchscript_import.h) or loadModelCandidate (model_loader.h).
 // Threading: one thread at a time; distinct candidates may run on different threads, but they
 // share LibTorch's process-wide intra-op thread pool.
 class Candidate {
@@ -50,7 +51,8 @@ public:
     // input as is (already normalized, see normalizedImage); `shape` is {N, C, H, W} or {C, H, W}
     // with C, H, W equal to imageShape(). Throws std::invalid_argument on a size mismatch.
     void reset(std::span<const float> pixels, const std::vector<std::int64_t>& shape);
-    // Starts a new input: image `index` of `images`, normalized. Throws std::out_of_range.
+    // Starts a new input: image `index` of `images`, normalized. Throws std::out_of_range, and
+    // std::invalid_argument when the candidate takes images of another shape.
     void reset(const ImageSet& images, std::size_t index);
 
     // Runs the next stage (only its new layers and head) and returns the index of the output

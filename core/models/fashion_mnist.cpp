@@ -121,4 +121,15 @@ const std::array<const char*, kFashionMnistClasses>& fashionMnistClassNames()
     return names;
 }
 
+DatasetRecord fashionMnistTestDataset(const FashionMnist& data)
+{
+    DatasetRecord dataset;
+    dataset.uid = "fashion-mnist-test";
+    dataset.name = "fashion-mnist";
+    dataset.split = "test";
+    dataset.sampleCount = static_cast<std::int64_t>(data.test.size());
+    dataset.source = data.directory.string();
+    return dataset;
+}
+
 } // namespace awb::core

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/records/device_record.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -53,5 +55,9 @@ FashionMnist loadFashionMnist(const std::filesystem::path& directory);
 std::vector<float> normalizedImage(const ImageSet& images, std::size_t index);
 
 const std::array<const char*, kFashionMnistClasses>& fashionMnistClassNames();
+
+// The store's row for the official test split, with a fixed uid: it is the same data wherever it
+// was read from, so stores that are merged agree on it. Per-input correctness refers to it.
+DatasetRecord fashionMnistTestDataset(const FashionMnist& data);
 
 } // namespace awb::core

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace awb::core {
 
@@ -27,10 +28,10 @@ namespace {
 } // namespace
 
 StagedRunner::StagedRunner(StagedRunnerOptions options)
-    : m_options(options)
+    : m_options(std::move(options))
 {
     if (m_options.threads < 1)
-        throw std::invalid_argument("StagedRunner: threads must be at least 1, got " + std::to_string(options.threads));
+        throw std::invalid_argument("StagedRunner: threads must be at least 1, got " + std::to_string(m_options.threads));
 }
 
 StagedRunResult StagedRunner::run(Candidate& candidate, Clock::time_point deadline, int maxOutputs) const
@@ -52,11 +53,18 @@ StagedRunResult StagedRunner::run(Candidate& candidate, Clock::time_point deadli
             break;
         }
         result.outputReached = candidate.runNextStage();
-        const Clock::time_point stageEnd = Clock::now();
-        result.stageLatencyMs.push_back(elapsedMs(stageStart, stageEnd));
+        Clock::time_point stageEnd = Clock::now();
+        double stageMs = elapsedMs(stageStart, stageEnd);
+        if (m_options.stageStretch) {
+            stageMs = m_options.stageStretch(stageMs);
+            stageEnd = Clock::now();
+        }
+        result.stageLatencyMs.push_back(stageMs);
+        result.totalLatencyMs += stageMs;
         stageStart = stageEnd;
     }
-    result.totalLatencyMs = elapsedMs(start, stageStart);
+    if (!m_options.stageStretch)
+        result.totalLatencyMs = elapsedMs(start, stageStart);
     result.deadlineMet = stageStart <= deadline;
     result.predictedClass = candidate.currentPrediction();
     return result;

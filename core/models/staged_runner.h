@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -15,14 +16,23 @@ struct StagedRunnerOptions {
     // LibTorch intra-op threads for the run (process-wide, applied when a run starts). Batch-1
     // inference of these small CNNs is fastest on one thread here (docs/ has the figures).
     int threads = 1;
+    // Called after each stage with its measured compute time (ms); returns the stage's latency
+    // as the device shows it (ms). The emulated DVFS backend sleeps here to stretch the stage to
+    // computeMs / f and returns the modelled time (DutyCycleExecutor::stretch), so a deadline
+    // check after the stage sees the stretched wall time. Empty: stages run at full speed and
+    // their wall time is their latency.
+    std::function<double(double computeMs)> stageStretch;
 };
 
 struct StagedRunResult {
     // Index of the last completed output, −1 when none completed (never happens: see run()).
     int outputReached = -1;
     int predictedClass = -1; // of the last completed output, first row of the batch
-    std::vector<double> stageLatencyMs; // one entry per completed stage
-    double totalLatencyMs = 0.0; // from the start of the run to the end of the last stage
+    // One entry per completed stage: its wall time, or what stageStretch returned for it.
+    std::vector<double> stageLatencyMs;
+    // From the start of the run to the end of the last stage; with stageStretch, the sum of the
+    // stretched stage latencies (the emulator's sleeps overshoot, the modelled device does not).
+    double totalLatencyMs = 0.0;
     bool deadlineMet = false; // the last completed stage ended before the deadline
     bool stoppedByDeadline = false; // stages were left undone because the deadline had passed
 };

@@ -1,10 +1,20 @@
 #include "core/power/nvml_backend.h"
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <dlfcn.h>
 #include <unistd.h>
 
 namespace awb::core {
+
+namespace {
+
+    // How long setCapW waits for the driver to enforce a new limit, and how often it looks.
+    constexpr double kEnforcementTimeoutS = 1.0;
+    constexpr std::chrono::milliseconds kEnforcementPoll { 10 };
+
+} // namespace
 
 namespace {
 
@@ -178,9 +188,17 @@ double NvmlBackend::setCapW(double capW)
     m_library->check(m_library->setLimit(m_device, limitMw),
         "nvmlDeviceSetPowerManagementLimit(GPU " + std::to_string(m_gpuIndex) + ", " + std::to_string(limitMw)
             + " mW)");
+    // The driver applies a new limit asynchronously: on an H100 (driver 580) the enforced limit
+    // read right after the set still showed the old value. Poll until it shows the request, or
+    // until kEnforcementTimeoutS has passed (another limit in force can keep it lower for good).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(kEnforcementTimeoutS);
     unsigned int enforcedMw = 0;
-    m_library->check(m_library->getEnforcedLimit(m_device, &enforcedMw), "nvmlDeviceGetEnforcedPowerLimit");
-    return enforcedMw * kMilli;
+    for (;;) {
+        m_library->check(m_library->getEnforcedLimit(m_device, &enforcedMw), "nvmlDeviceGetEnforcedPowerLimit");
+        if (enforcedMw == limitMw || std::chrono::steady_clock::now() >= deadline)
+            return enforcedMw * kMilli;
+        std::this_thread::sleep_for(kEnforcementPoll);
+    }
 }
 
 double NvmlBackend::capW() const

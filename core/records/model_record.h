@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ struct ModelOutputRecord {
     int index = 0; // 0-based stage index
     std::int64_t cumulativeMacs = 0;
     std::int64_t cumulativeParameters = 0;
-    double testAccuracy = 0.0; // fraction in [0, 1]
+    // Fraction in [0, 1] on the labelled test set that goes with the model (per-input correctness
+    // in input_correctness); empty when there is none, e.g. an import of another input shape.
+    std::optional<double> testAccuracy;
 };
 
 struct ModelRecord {

@@ -67,6 +67,17 @@ TEST_F(CoreNvmlBackend, SetCapReturnsTheEnforcedLimitReadBack)
     EXPECT_DOUBLE_EQ(backend.capW(), 200.0);
 }
 
+// Seen on an H100 (driver 580): the enforced limit read right after a set still showed the old
+// limit; setCapW must report the limit once the driver enforces it, not the stale one.
+TEST_F(CoreNvmlBackend, SetCapWaitsForTheDriverToEnforceTheNewLimit)
+{
+    writeState("gpu0.limit_mw 400000\ngpu0.enforce_lag_reads 3\n");
+    NvmlBackend backend(0, kFake);
+    EXPECT_DOUBLE_EQ(backend.setCapW(200.0), 200.0);
+    EXPECT_EQ(stateValue("gpu0.lag_left"), "0") << "the stale reads were consumed by polling";
+    EXPECT_DOUBLE_EQ(backend.capW(), 200.0);
+}
+
 TEST_F(CoreNvmlBackend, EnergyIsInJoulesSinceTheBackendOpened)
 {
     writeState("gpu0.energy_mj 5000000\n");

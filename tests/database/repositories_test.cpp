@@ -120,7 +120,8 @@ namespace {
             EXPECT_EQ(found->outputs[i].index, i);
             EXPECT_EQ(found->outputs[i].cumulativeMacs, anytime.outputs[i].cumulativeMacs);
             EXPECT_EQ(found->outputs[i].cumulativeParameters, anytime.outputs[i].cumulativeParameters);
-            EXPECT_DOUBLE_EQ(found->outputs[i].testAccuracy, anytime.outputs[i].testAccuracy);
+            ASSERT_TRUE(found->outputs[i].testAccuracy.has_value());
+            EXPECT_DOUBLE_EQ(*found->outputs[i].testAccuracy, *anytime.outputs[i].testAccuracy);
         }
 
         const auto byName = models.findByName("lenet");
@@ -134,6 +135,24 @@ namespace {
         ASSERT_EQ(all.size(), 2u);
         EXPECT_EQ(all[0].outputs.size(), 3u);
         EXPECT_EQ(all[1].outputs.size(), 1u);
+    }
+
+    TEST_F(DatabaseRepositories, OutputWithoutAccuracyIsStoredAsNull)
+    {
+        ModelRepository models(m_store);
+        auto imported = sampleModel("imported-rgb", 2);
+        imported.source = "import";
+        imported.outputs[1].testAccuracy.reset();
+        const std::int64_t id = models.insert(imported);
+        const auto found = models.find(id);
+        ASSERT_TRUE(found.has_value());
+        ASSERT_EQ(found->outputs.size(), 2u);
+        EXPECT_DOUBLE_EQ(found->outputs[0].testAccuracy.value(), imported.outputs[0].testAccuracy.value());
+        EXPECT_FALSE(found->outputs[1].testAccuracy.has_value());
+        EXPECT_TRUE(m_store.database()
+                        .execAndGet("SELECT test_accuracy FROM model_output WHERE model_id = " + std::to_string(id)
+                            + " AND output_index = 1")
+                        .isNull());
     }
 
     TEST_F(DatabaseRepositories, ModelInsertIsAllOrNothing)

@@ -130,11 +130,13 @@ namespace {
         EXPECT_EQ(all.back().version, kSchemaVersion);
         for (std::size_t i = 0; i < all.size(); ++i)
             EXPECT_EQ(all[i].version, static_cast<int>(i) + 1);
-        const fs::path source
-            = (fs::path(AWB_TEST_DATA_DIR) / "../../database/migrations" / (std::string(all[0].name) + ".sql"))
-                  .lexically_normal();
-        ASSERT_TRUE(fs::exists(source)) << source;
-        EXPECT_EQ(std::string(all[0].sql), readBytes(source));
+        for (const Migration& migration : all) {
+            const fs::path source
+                = (fs::path(AWB_TEST_DATA_DIR) / "../../database/migrations" / (std::string(migration.name) + ".sql"))
+                      .lexically_normal();
+            ASSERT_TRUE(fs::exists(source)) << source;
+            EXPECT_EQ(std::string(migration.sql), readBytes(source));
+        }
     }
 
     TEST(DatabaseStoreOpen, DefaultPathFollowsXdgDataHome)

@@ -202,7 +202,8 @@ namespace {
         ASSERT_FALSE(sideFileExists(path, "-wal"));
         expectRefused(path,
             "cannot open store " + quoted(path)
-                + ": it was written by a newer ALERT Workbench (schema 7, this build reads up to 1)");
+                + ": it was written by a newer ALERT Workbench (schema 7, this build reads up to "
+                + std::to_string(kSchemaVersion) + ")");
     }
 
     // A newer store whose last commit is still in its WAL (its writer crashed): the refusal
@@ -222,7 +223,8 @@ namespace {
         ASSERT_FALSE(sideFileExists(crashed, "-shm"));
         expectRefused(crashed,
             "cannot open store " + quoted(crashed)
-                + ": it was written by a newer ALERT Workbench (schema 9, this build reads up to 1)");
+                + ": it was written by a newer ALERT Workbench (schema 9, this build reads up to "
+                + std::to_string(kSchemaVersion) + ")");
     }
 
     TEST(DatabaseStoreRefusal, TruncatedFile)

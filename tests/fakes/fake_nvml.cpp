@@ -6,7 +6,9 @@
 // Without that variable it serves one GPU from built-in values. Keys, per GPU i:
 //   count, init_status, gpu<i>.name, gpu<i>.uuid, gpu<i>.min_mw, gpu<i>.max_mw,
 //   gpu<i>.limit_mw, gpu<i>.other_limit_mw (0 = none; enforced = min(limit, other)),
-//   gpu<i>.energy_mj, gpu<i>.energy_status, gpu<i>.set_status.
+//   gpu<i>.energy_mj, gpu<i>.energy_status, gpu<i>.set_status,
+//   gpu<i>.enforce_lag_reads (after a set, that many enforced-limit reads still show the
+//   previous limit, as a real driver applying the limit asynchronously does).
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -204,6 +206,12 @@ __attribute__((visibility("default"))) int nvmlDeviceGetEnforcedPowerLimit(void*
     if (const int status = checkDevice(state, device); status != kSuccess)
         return status;
     long long enforced = number(state, gpuKey(device, "limit_mw"), 400000);
+    if (const long long lagLeft = number(state, gpuKey(device, "lag_left")); lagLeft > 0) {
+        enforced = number(state, gpuKey(device, "previous_limit_mw"), enforced);
+        State updated = state;
+        updated[gpuKey(device, "lag_left")] = std::to_string(lagLeft - 1);
+        save(updated);
+    }
     if (const long long other = number(state, gpuKey(device, "other_limit_mw")); other > 0 && other < enforced)
         enforced = other;
     *limit = static_cast<unsigned int>(enforced);
@@ -220,6 +228,8 @@ __attribute__((visibility("default"))) int nvmlDeviceSetPowerManagementLimit(voi
     if (limit < number(state, gpuKey(device, "min_mw"), 100000)
         || limit > number(state, gpuKey(device, "max_mw"), 400000))
         return kInvalidArgument;
+    state[gpuKey(device, "previous_limit_mw")] = std::to_string(number(state, gpuKey(device, "limit_mw"), 400000));
+    state[gpuKey(device, "lag_left")] = std::to_string(number(state, gpuKey(device, "enforce_lag_reads")));
     state[gpuKey(device, "limit_mw")] = std::to_string(limit);
     save(state);
     return kSuccess;

@@ -189,12 +189,15 @@ TEST(IntegrationModelsCli, AccuracyIsNullWithoutALabelledDataSet)
         model.kind = awb::core::ModelKind::Anytime;
         model.source = "import";
         model.outputs.push_back({ /*index=*/0, /*cumulativeMacs=*/1000, /*cumulativeParameters=*/10,
-            /*testAccuracy=*/0.0 });
+            /*testAccuracy=*/std::nullopt });
         model.outputs.push_back({ /*index=*/1, /*cumulativeMacs=*/3000, /*cumulativeParameters=*/30,
-            /*testAccuracy=*/0.0 });
+            /*testAccuracy=*/std::nullopt });
         awb::db::ModelRepository(store).insert(model);
     }
-    const auto listed = runCli({ "models", "list", "--json", "--db", (dir / "store.sqlite").string() });
+    // Without the shipped zoo (an empty resource folder), so the store holds this model alone.
+    const std::vector<std::string> noShippedZoo { "ALERTWB_RESOURCE_DIR=" + (dir / "no-resources").string() };
+    const auto listed
+        = runCli({ "models", "list", "--json", "--db", (dir / "store.sqlite").string() }, noShippedZoo);
     ASSERT_EQ(listed.exitCode, 0) << listed.err;
     const auto models = listedNamed(nlohmann::json::parse(listed.out), "imported-net");
     ASSERT_EQ(models.size(), 1u);
@@ -204,8 +207,30 @@ TEST(IntegrationModelsCli, AccuracyIsNullWithoutALabelledDataSet)
     EXPECT_TRUE(models.front().at("outputs").at(1).at("accuracy").is_null());
     EXPECT_EQ(models.front().at("outputs").at(1).at("macs"), 3000);
 
-    const auto table = runCli({ "models", "list", "--db", (dir / "store.sqlite").string() });
+    const auto table = runCli({ "models", "list", "--db", (dir / "store.sqlite").string() }, noShippedZoo);
     ASSERT_EQ(table.exitCode, 0) << table.err;
     EXPECT_NE(table.out.find("imported-net"), std::string::npos);
     EXPECT_EQ(lineCount(table.out), 3u); // header and one row per output
+}
+
+TEST(IntegrationTrainCli, FirstListOnANewStoreShowsTheShippedTrainedZoo)
+{
+    TempDir dir;
+    const auto listed = runCli({ "models", "list", "--json", "--db", (dir / "store.sqlite").string() });
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_NE(listed.err.find("added 6 trained model(s) shipped in"), std::string::npos) << listed.err;
+    const auto json = nlohmann::json::parse(listed.out);
+    for (const char* name : { "cnn-xs", "cnn-s", "cnn-m", "cnn-l", "anytime-width4", "anytime-depth3" }) {
+        const auto models = listedNamed(json, name);
+        ASSERT_EQ(models.size(), 1u) << name;
+        for (const auto& output : models.front().at("outputs")) {
+            EXPECT_GT(output.at("accuracy").get<double>(), 0.7) << name;
+            EXPECT_GT(output.at("macs").get<std::int64_t>(), 0) << name;
+        }
+    }
+    EXPECT_EQ(listedNamed(json, "anytime-width4").front().at("outputs").size(), 4u);
+    EXPECT_EQ(listedNamed(json, "anytime-depth3").front().at("outputs").size(), 3u);
+    // The second start finds them there and adds nothing.
+    const auto again = runCli({ "models", "list", "--db", (dir / "store.sqlite").string() });
+    EXPECT_EQ(again.err.find("added"), std::string::npos) << again.err;
 }

@@ -2,6 +2,8 @@
 
 // Private to core/models: LibTorch types. Never include from a public header.
 
+#include "core/models/detail/architectures.h"
+
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -27,6 +29,10 @@ struct SpatialSize {
 class StagedNetworkImpl : public torch::nn::Module {
 public:
     virtual int numOutputs() const = 0;
+    // One input image {channels, height, width} and the classes of every output; the built-in
+    // architectures take Fashion-MNIST (1 × 28 × 28, 10 classes), imported ones what they declare.
+    virtual std::vector<std::int64_t> imageShape() const { return { kInputChannels, kInputSize, kInputSize }; }
+    virtual std::int64_t numClasses() const { return kClasses; }
     // One pass through stages 0..outputs−1 returning each stage's logits (training, evaluation,
     // and the monolithic reference the staged path must match).
     virtual std::vector<torch::Tensor> forwardOutputs(const torch::Tensor& input, int outputs) = 0;
