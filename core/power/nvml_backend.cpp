@@ -188,6 +188,11 @@ double NvmlBackend::setCapW(double capW)
     m_library->check(m_library->setLimit(m_device, limitMw),
         "nvmlDeviceSetPowerManagementLimit(GPU " + std::to_string(m_gpuIndex) + ", " + std::to_string(limitMw)
             + " mW)");
+    return awaitEnforcedLimitMw(limitMw) * kMilli;
+}
+
+unsigned int NvmlBackend::awaitEnforcedLimitMw(unsigned int limitMw) const
+{
     // The driver applies a new limit asynchronously: on an H100 (driver 580) the enforced limit
     // read right after the set still showed the old value. Poll until it shows the request, or
     // until kEnforcementTimeoutS has passed (another limit in force can keep it lower for good).
@@ -196,7 +201,7 @@ double NvmlBackend::setCapW(double capW)
     for (;;) {
         m_library->check(m_library->getEnforcedLimit(m_device, &enforcedMw), "nvmlDeviceGetEnforcedPowerLimit");
         if (enforcedMw == limitMw || std::chrono::steady_clock::now() >= deadline)
-            return enforcedMw * kMilli;
+            return enforcedMw;
         std::this_thread::sleep_for(kEnforcementPoll);
     }
 }
@@ -255,6 +260,8 @@ void NvmlBackend::restoreCaps(const CapSnapshot& snapshot)
             throw PowerError("set GPU " + std::to_string(m_gpuIndex) + " limit to " + std::to_string(limitMw)
                 + " mW but it reads back " + std::to_string(readMw) + " mW");
         }
+        // So that what reads the cap next (power status, a restart) sees the restored limit.
+        awaitEnforcedLimitMw(limitMw);
     }
 }
 

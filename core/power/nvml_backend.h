@@ -56,6 +56,9 @@ public:
 private:
     struct Library;
     NvmlBackend(const std::string& libraryName, unsigned int gpuIndex, const std::string& uuid);
+    // Polls the enforced limit until it equals limitMw or about a second has passed; returns the
+    // last reading (mW). Callers hold m_mutex.
+    unsigned int awaitEnforcedLimitMw(unsigned int limitMw) const;
 
     std::unique_ptr<Library> m_library;
     void* m_device = nullptr; // nvmlDevice_t, owned by NVML

@@ -78,6 +78,16 @@ TEST_F(CoreNvmlBackend, SetCapWaitsForTheDriverToEnforceTheNewLimit)
     EXPECT_DOUBLE_EQ(backend.capW(), 200.0);
 }
 
+TEST_F(CoreNvmlBackend, RestoreWaitsForTheDriverToEnforceTheOriginalLimit)
+{
+    writeState("gpu0.limit_mw 400000\ngpu0.enforce_lag_reads 3\n");
+    NvmlBackend backend(0, kFake);
+    const auto original = backend.snapshotCaps();
+    backend.setCapW(200.0);
+    backend.restoreCaps(original);
+    EXPECT_DOUBLE_EQ(backend.capW(), 400.0) << "not the stale 200 W the driver still showed";
+}
+
 TEST_F(CoreNvmlBackend, EnergyIsInJoulesSinceTheBackendOpened)
 {
     writeState("gpu0.energy_mj 5000000\n");
