@@ -50,7 +50,7 @@ int runMonolithic(Candidate& candidate, const std::vector<float>& image)
 void staged(benchmark::State& state, const std::string& name)
 {
     Candidate candidate = awb::core::makeZooCandidate(name, 1);
-    const StagedRunner runner({ .threads = 1 });
+    const StagedRunner runner; // one intra-op thread, the default
     const std::vector<float> image = benchImage();
     for (auto _ : state)
         benchmark::DoNotOptimize(runStaged(candidate, runner, image));
@@ -68,7 +68,7 @@ void monolithic(benchmark::State& state, const std::string& name)
 void paired(benchmark::State& state, const std::string& name)
 {
     Candidate candidate = awb::core::makeZooCandidate(name, 1);
-    const StagedRunner runner({ .threads = 1 });
+    const StagedRunner runner; // one intra-op thread, the default
     const std::vector<float> image = benchImage();
     std::chrono::nanoseconds stagedTime { 0 };
     std::chrono::nanoseconds monolithicTime { 0 };

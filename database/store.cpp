@@ -367,6 +367,8 @@ Store Store::open(const fs::path& path)
     } catch (const SQLite::Exception& error) {
         if ((error.getErrorCode() & 0xff) == SQLITE_BUSY)
             refuse(path, "it is locked by another process");
+        if ((error.getErrorCode() & 0xff) == SQLITE_READONLY)
+            refuse(path, "it is read-only here (no permission to write the file or its folder)");
         refuse(path, error.what());
     }
 }

@@ -159,7 +159,8 @@ namespace {
 void registerTrainCommand(CLI::App& app, CliContext& context)
 {
     auto options = std::make_shared<TrainOptions>();
-    auto* command = app.add_subcommand("train", "train the built-in zoo on Fashion-MNIST");
+    auto* command = app.add_subcommand(
+        "train", "train the built-in zoo on Fashion-MNIST, or compare anytime training rules (--compare)");
     command->add_flag("--zoo", options->zoo, "train built-in zoo models");
     command->add_option("--models", options->models, "comma-separated zoo names (default: all)");
     command->add_option("--epochs", options->epochs, "epochs per model (default: each model's recommended)")

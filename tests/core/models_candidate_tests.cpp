@@ -244,4 +244,9 @@ TEST(CoreStagedRunner, DeadlinePassingMidRunStopsBetweenStages)
     EXPECT_THROW(runner.run(candidate, StagedRunner::Clock::now()), std::logic_error) << "ran without a reset";
 }
 
-TEST(CoreStagedRunner, RefusesZeroThreads) { EXPECT_THROW(StagedRunner({ .threads = 0 }), std::invalid_argument); }
+TEST(CoreStagedRunner, RefusesZeroThreads)
+{
+    StagedRunnerOptions options;
+    options.threads = 0;
+    EXPECT_THROW(StagedRunner { options }, std::invalid_argument);
+}

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/core/power_test_support.h"
@@ -219,4 +220,33 @@ TEST_F(IntegrationProfileCli, LockedStoreIsRefusedBeforeAnyCapChanges)
     EXPECT_NE(result.err.find("locked by another process"), std::string::npos) << result.err;
     EXPECT_EQ(limitUw("intel-rapl:0"), 95000000);
     EXPECT_EQ(sessions().size(), 1U);
+}
+
+// Permission bits do not stop root, so as root the CLI runs as nobody (setpriv, util-linux).
+TEST_F(IntegrationProfileCli, ReadOnlyStoreIsRefusedUntouchedBeforeAnyCapChanges)
+{
+    ASSERT_EQ(runCli({ "models", "list", "--db", m_store.string() }, environment()).exitCode, 0);
+    const std::string before = readFile(m_store);
+    std::filesystem::create_directories(m_dir / "state");
+    chmod((m_dir / "state").c_str(), 0777);
+    chmod(m_tree.c_str(), 0777);
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(m_tree))
+        chmod(entry.path().c_str(), entry.is_directory() ? 0777 : 0666);
+    std::vector<std::string> args = profileArgs({ "--models", "cnn-xs", "--caps", "100", "--backend", "rapl" });
+    awb::test::CliResult result;
+    if (geteuid() == 0) {
+        std::vector<std::string> wrapped { "--reuid=65534", "--regid=65534", "--clear-groups", AWB_CLI_PATH };
+        wrapped.insert(wrapped.end(), args.begin(), args.end());
+        result = awb::test::runProgram("/usr/bin/setpriv", wrapped, environment());
+    } else {
+        chmod(m_store.c_str(), 0444);
+        chmod(m_dir.path().c_str(), 0555);
+        result = runCli(args, environment());
+        chmod(m_dir.path().c_str(), 0755);
+    }
+    EXPECT_EQ(result.exitCode, 2) << result.err;
+    EXPECT_EQ(lineCount(result.err), 1U) << result.err;
+    EXPECT_NE(result.err.find("read-only"), std::string::npos) << result.err;
+    EXPECT_EQ(readFile(m_store), before);
+    EXPECT_EQ(limitUw("intel-rapl:0"), 95000000) << "no cap was changed";
 }
