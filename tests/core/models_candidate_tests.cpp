@@ -244,6 +244,26 @@ TEST(CoreStagedRunner, DeadlinePassingMidRunStopsBetweenStages)
     EXPECT_THROW(runner.run(candidate, StagedRunner::Clock::now()), std::logic_error) << "ran without a reset";
 }
 
+TEST(CoreStagedRunner, StageStretchSetsEachStagesLatency)
+{
+    Candidate candidate = makeZooCandidate("anytime-width4", 1);
+    std::vector<double> computeMs;
+    StagedRunnerOptions options;
+    options.stageStretch = [&computeMs](double ms) {
+        computeMs.push_back(ms);
+        return 2.5; // what an emulated device would show for the stage, ms
+    };
+    const StagedRunner runner(options);
+    const std::vector<float> pixels(28 * 28, 0.1F);
+    const StagedRunResult result = runner.run(candidate, pixels, { 1, 28, 28 }, 1e6);
+    ASSERT_EQ(computeMs.size(), 4U) << "called once per stage";
+    for (double ms : computeMs)
+        EXPECT_GT(ms, 0.0);
+    EXPECT_EQ(result.stageLatencyMs, std::vector<double>(4, 2.5));
+    EXPECT_DOUBLE_EQ(result.totalLatencyMs, 10.0);
+    EXPECT_EQ(result.outputReached, 3);
+}
+
 TEST(CoreStagedRunner, RefusesZeroThreads)
 {
     StagedRunnerOptions options;

@@ -209,29 +209,30 @@ TEST(CoreProfiler, EmulatedSweepMeasuresEveryOutputAtEveryCap)
     ASSERT_EQ(listener.cells.size(), 10U);
     EXPECT_EQ(listener.lastProgress.cellsDone, 10U);
     EXPECT_EQ(listener.lastProgress.cellsTotal, 10U);
-    std::map<std::pair<int, double>, ProfileCellRecord> widthCells;
+    std::map<std::pair<int, double>, double> widthAccuracy;
     for (const ProfileCellRecord& cell : listener.cells) {
         EXPECT_GT(cell.latencyMedianMs, 0.0);
         EXPECT_GE(cell.latencyP95Ms, cell.latencyMedianMs);
         EXPECT_GE(cell.latencyIqrMs, 0.0);
         EXPECT_EQ(cell.replicates, 15);
         EXPECT_GT(cell.energyJ, 0.0);
-        // Modelled power lies between the idle draw and the device's maximum.
+        // The emulated device draws P(f(c)) = c while computing and the idle power (10 W, below
+        // every cap) otherwise, so the window's mean power never exceeds the cap: the cap held.
         EXPECT_GE(cell.powerW, backend.model().profile().idlePowerW * 0.99);
-        EXPECT_LE(cell.powerW, backend.model().profile().maxPowerW * 1.01);
+        EXPECT_LE(cell.powerW, cell.powerCapW * 1.01);
         EXPECT_GE(cell.accuracy, 0.0);
         EXPECT_LE(cell.accuracy, 1.0);
         if (cell.modelId == 2)
-            widthCells[{ cell.outputIndex, cell.powerCapW }] = cell;
+            widthAccuracy[{ cell.outputIndex, cell.powerCapW }] = cell.accuracy;
+        // The width-nested net's full depth computes most of each inference: stretched stages
+        // were booked at the cap's power, well above the idle draw.
+        if (cell.modelId == 2 && cell.outputIndex == 3)
+            EXPECT_GT(cell.powerW, 1.2 * backend.model().profile().idlePowerW) << cell.powerCapW;
     }
-    // Later outputs run more layers; the emulated 20 W cap runs at f = (8/53)^(1/3) ≈ 0.53 of
-    // full speed, so its modelled latency is about 1.9x the 65 W one.
-    const ProfileCellRecord& fullSpeed = widthCells.at({ 3, 65.0 });
-    const ProfileCellRecord& capped = widthCells.at({ 3, 20.0 });
-    EXPECT_GT(capped.latencyMedianMs, 1.4 * fullSpeed.latencyMedianMs);
-    EXPECT_GT(fullSpeed.latencyMedianMs, widthCells.at({ 0, 65.0 }).latencyMedianMs);
-    // Accuracy does not depend on the cap.
-    EXPECT_DOUBLE_EQ(capped.accuracy, fullSpeed.accuracy);
+    // Accuracy does not depend on the cap. (How much slower a cap makes a stage is the DVFS
+    // model's arithmetic, tested without a clock in CoreEmulated* and CoreStagedRunner.)
+    for (int output = 0; output < 4; ++output)
+        EXPECT_DOUBLE_EQ(widthAccuracy.at({ output, 20.0 }), widthAccuracy.at({ output, 65.0 }));
 }
 
 TEST(CoreProfiler, FinishedCellsAreSkipped)
