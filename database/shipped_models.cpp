@@ -2,6 +2,8 @@
 
 #include "database/repositories.h"
 
+#include <stdexcept>
+
 namespace awb::db {
 
 std::size_t installShippedModels(Store& store, const core::ShippedZoo& zoo)
@@ -24,6 +26,20 @@ std::size_t installShippedModels(Store& store, const core::ShippedZoo& zoo)
         ++added;
     }
     return added;
+}
+
+ShippedModelsOutcome installShippedModelsIfPresent(Store& store, const std::filesystem::path& directory)
+{
+    ShippedModelsOutcome outcome { 0, directory, {} };
+    if (!std::filesystem::exists(directory / "manifest.json"))
+        return outcome; // a build without the shipped zoo: train or import instead
+    try {
+        outcome.added = installShippedModels(store, core::readShippedZoo(directory));
+    } catch (const std::runtime_error& error) {
+        // Each model is recorded in its own savepoint, so what was added before stays.
+        outcome.warning = error.what();
+    }
+    return outcome;
 }
 
 } // namespace awb::db

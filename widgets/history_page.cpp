@@ -67,6 +67,9 @@ HistoryPage::HistoryPage(QWidget* parent)
     layout->addLayout(toolbar);
     layout->addWidget(m_view, 1);
 
+    m_view->setToolTip(QStringLiteral("Double-click a profile session to see its frontiers"));
+    connect(m_view, &QTableView::activated, this, &HistoryPage::activateRow);
+
     connect(m_loader, &HistoryLoader::loaded, this, &HistoryPage::applySnapshot);
     connect(m_loader, &HistoryLoader::loadFailed, this, &HistoryPage::showFailure);
 }
@@ -122,6 +125,13 @@ void HistoryPage::applyTypeFilter(int comboIndex)
     const QString kind = m_typeFilter->itemData(comboIndex).toString();
     m_proxy->setFilterRegularExpression(
         kind.isEmpty() ? QRegularExpression() : QRegularExpression(QRegularExpression::anchoredPattern(kind)));
+}
+
+void HistoryPage::activateRow(const QModelIndex& proxyIndex)
+{
+    if (!proxyIndex.isValid() || proxyIndex.data(HistoryModel::KindRole).toString() != QLatin1String("profile"))
+        return;
+    Q_EMIT profileSessionActivated(proxyIndex.data(HistoryModel::RecordIdRole).toLongLong());
 }
 
 } // namespace awb::ui

@@ -41,11 +41,15 @@ public Q_SLOTS:
 Q_SIGNALS:
     void historyLoaded(int sessionCount, int runCount);
     void historyLoadFailed(const QString& message);
+    // A profile session row was activated (double-click or Enter): open it elsewhere, e.g. on
+    // the Frontier page. Runs do not emit it.
+    void profileSessionActivated(qint64 sessionId);
 
 private:
     void applySnapshot(const std::shared_ptr<const HistorySnapshot>& snapshot);
     void showFailure(const QString& storePath, const QString& message);
     void applyTypeFilter(int comboIndex);
+    void activateRow(const QModelIndex& proxyIndex);
 
     QString m_storePath;
     HistoryLoader* m_loader = nullptr;

@@ -1,7 +1,9 @@
 #include "widgets/main_window.h"
 
 #include "widgets/device_page.h"
+#include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
+#include "widgets/models_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -37,6 +39,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_pages(new QStackedWidget(this))
     , m_historyPage(new HistoryPage(this))
     , m_devicePage(new DevicePage(this))
+    , m_modelsPage(new ModelsPage(this))
+    , m_frontierPage(new FrontierPage(this))
     , m_storeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("ALERT Workbench"));
@@ -45,8 +49,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_pageList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_pageList->setMaximumWidth(160);
     addPage(m_historyPage, QStringLiteral("History"));
+    addPage(m_frontierPage, QStringLiteral("Frontier"));
     addPage(m_devicePage, QStringLiteral("Device"));
+    addPage(m_modelsPage, QStringLiteral("Models"));
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_historyPage, &HistoryPage::profileSessionActivated, this, [this](qint64 sessionId) {
+        m_frontierPage->showSession(sessionId);
+        m_pageList->setCurrentRow(m_pages->indexOf(m_frontierPage));
+    });
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
@@ -87,11 +97,14 @@ void MainWindow::buildMenus()
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
     file->addSeparator();
+    file->addAction(m_modelsPage->importAction());
+    file->addSeparator();
     QAction* quitAction = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(m_historyPage->refreshAction());
+    view->addAction(m_modelsPage->refreshAction());
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About ALERT Workbench"), this, &MainWindow::showAbout);
@@ -116,7 +129,9 @@ bool MainWindow::openStore(const QString& path)
     rememberRecent(opened);
     updateStatus();
     m_historyPage->setStorePath(opened);
+    m_frontierPage->setStorePath(opened);
     m_devicePage->setStore(opened, schemaVersion());
+    m_modelsPage->setStorePath(opened);
     Q_EMIT storeOpened(opened);
     return true;
 }

@@ -14,7 +14,9 @@ class QStackedWidget;
 namespace awb::ui {
 
 class DevicePage;
+class FrontierPage;
 class HistoryPage;
+class ModelsPage;
 
 // The workbench window: File menu (New, Open, Open Recent, Quit), a sidebar that switches
 // pages, and a status bar naming the open store. It owns the open Store; pages get the path
@@ -42,6 +44,8 @@ public:
 
     HistoryPage* historyPage() const { return m_historyPage; }
     DevicePage* devicePage() const { return m_devicePage; }
+    ModelsPage* modelsPage() const { return m_modelsPage; }
+    FrontierPage* frontierPage() const { return m_frontierPage; }
     QStackedWidget* pages() const { return m_pages; }
     QListWidget* pageList() const { return m_pageList; }
 
@@ -75,6 +79,8 @@ private:
     QStackedWidget* m_pages = nullptr;
     HistoryPage* m_historyPage = nullptr;
     DevicePage* m_devicePage = nullptr;
+    ModelsPage* m_modelsPage = nullptr;
+    FrontierPage* m_frontierPage = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_storeLabel = nullptr;
 };

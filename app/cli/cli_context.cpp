@@ -35,17 +35,13 @@ db::Store CliContext::openExistingStore() const
 db::Store CliContext::openStoreWithShippedModels() const
 {
     db::Store store = openStore();
-    const std::filesystem::path directory = core::shippedZooDirectory();
-    if (!std::filesystem::exists(directory / "manifest.json"))
-        return store; // a build without the shipped zoo: train or import instead
-    try {
-        const std::size_t added = db::installShippedModels(store, core::readShippedZoo(directory));
-        if (added > 0)
-            std::cerr << "added " << added << " trained model(s) shipped in " << directory.string() << " to the store\n";
-    } catch (const std::runtime_error& error) {
-        // The store stays usable with what it has; say why the shipped models are not there.
-        std::cerr << "alertwb-cli: warning: " << error.what() << '\n';
-    }
+    const db::ShippedModelsOutcome outcome = db::installShippedModelsIfPresent(store);
+    if (outcome.added > 0)
+        std::cerr << "added " << outcome.added << " trained model(s) shipped in " << outcome.directory.string()
+                  << " to the store\n";
+    // The store stays usable with what it has; say why the shipped models are not there.
+    if (!outcome.warning.empty())
+        std::cerr << "alertwb-cli: warning: " << outcome.warning << '\n';
     return store;
 }
 

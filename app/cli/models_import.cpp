@@ -1,16 +1,16 @@
 // `alertwb-cli models import FILE.pt`: checks a user's TorchScript model against the import
 // contract (docs/torchscript-import.md), evaluates it on Fashion-MNIST when its input is that,
 // copies it into the models folder next to the store and records it with source "import".
+// The import itself is db::importModel (database/model_import.h), shared with the GUI.
 //
 // Every refusal (bad shape or name, a name the store already has, a file that is not TorchScript
 // or breaks the contract) happens before anything is written: no copy, no store row.
 #include "app/cli/models_import.h"
 
 #include "app/cli/cli_context.h"
-#include "core/models/fashion_mnist.h"
 #include "core/models/torchscript_import.h"
-#include "core/models/zoo.h"
-#include "database/repositories.h"
+#include "database/model_import.h"
+#include "database/store_error.h"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -40,26 +40,6 @@ namespace {
         if (!fs::exists(context.storePath(), error))
             return std::nullopt;
         return context.openStore();
-    }
-
-    void refuseTakenName(db::Store& store, const std::string& name)
-    {
-        if (db::ModelRepository(store).findByName(name))
-            throw CliError("the store " + store.path().string() + " already has a model named '" + name
-                + "'; import under another --name");
-    }
-
-    void storeImport(db::Store& store, const core::TorchScriptImportResult& result, const core::FashionMnist* data)
-    {
-        std::vector<core::InputCorrectnessRecord> correctness;
-        if (result.evaluation) {
-            core::DatasetRecord dataset = core::fashionMnistTestDataset(*data);
-            db::DatasetRepository(store).upsert(dataset);
-            for (const core::OutputEvaluation& output : result.evaluation->outputs)
-                correctness.push_back({ /*modelId=*/0, output.index, dataset.id, output.correct });
-        }
-        core::ModelRecord model = result.model;
-        db::ModelRepository(store).insert(model, correctness);
     }
 
     nlohmann::json toJson(const core::ModelRecord& model)
@@ -94,56 +74,35 @@ namespace {
 
     void runImport(const CliContext& context, const ImportOptions& options)
     {
-        std::vector<std::int64_t> shape;
+        const db::ModelImportRequest request { options.file, options.name, options.inputShape, options.anytime,
+            options.modelsDir.empty() ? db::defaultModelsDir(context.storePath()) : fs::path(options.modelsDir) };
+        core::ModelRecord model;
         try {
-            shape = core::parseInputShape(options.inputShape);
-        } catch (const core::TorchScriptImportError& error) {
-            throw CliError(std::string("--input-shape: ") + error.what());
-        }
-        if (core::findZooEntry(options.name))
-            throw CliError("'" + options.name + "' is a built-in zoo model's name; import under another --name");
-        std::optional<db::Store> store = openStoreIfPresent(context);
-        if (store)
-            refuseTakenName(*store, options.name);
-
-        std::optional<core::FashionMnist> data;
-        if (core::isFashionMnistShape(shape)) {
-            try {
-                data = core::loadFashionMnist();
-            } catch (const std::runtime_error& error) {
-                std::cerr << options.name << ": no test accuracy: " << error.what() << '\n';
-            }
-        }
-        const fs::path modelsDir = options.modelsDir.empty()
-            ? fs::absolute(context.storePath()).parent_path() / "models"
-            : fs::path(options.modelsDir);
-        std::cerr << options.name << ": checking " << options.file << " with input " << options.inputShape
-                  << (data ? " (Fashion-MNIST's: 10-class outputs are evaluated on its test set)" : "") << '\n';
-        core::TorchScriptImportResult result;
-        try {
-            result = core::importTorchScript(
-                { options.file, options.name, shape, options.anytime, modelsDir }, data ? &*data : nullptr);
+            db::checkModelImportRequest(request, nullptr); // a bad shape or name before the store
+            std::optional<db::Store> store = openStoreIfPresent(context);
+            if (store)
+                db::checkModelImportRequest(request, &*store);
+            model = db::importModel(
+                request,
+                [&]() -> db::Store& {
+                    if (!store)
+                        store = context.openStore();
+                    return *store;
+                },
+                [](const std::string& line) { std::cerr << line << '\n'; });
         } catch (const core::TorchScriptImportError& error) {
             throw CliError(error.what());
+        } catch (const CliError&) {
+            throw; // context.openStore()'s refusal keeps its exit code
+        } catch (const db::StoreError&) {
+            throw; // exit code 2, like every store refusal
         } catch (const std::runtime_error& error) {
             throw CliError(error.what(), 1);
         }
-        try {
-            if (!store)
-                store = context.openStore();
-            refuseTakenName(*store, options.name); // another process may have imported it meanwhile
-            storeImport(*store, result, data ? &*data : nullptr);
-        } catch (...) {
-            // The model is not in the store: do not leave its copy behind either.
-            std::error_code ignored;
-            if (result.wroteFile)
-                fs::remove(result.model.filePath, ignored);
-            throw;
-        }
         if (context.json)
-            std::cout << toJson(result.model).dump(2) << '\n';
+            std::cout << toJson(model).dump(2) << '\n';
         else
-            printSummary(result.model);
+            printSummary(model);
     }
 
 } // namespace
