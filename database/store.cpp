@@ -207,7 +207,9 @@ namespace {
         result.exists = true;
         const detail::SideFileGuard sideFiles(path);
         try {
-            SQLite::Database db(detail::readOnlyUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+            // The busy timeout matters when another connection (a page's loader, a CLI sweep)
+            // is checkpointing the same store at this moment.
+            SQLite::Database db(detail::readOnlyUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI, kBusyTimeoutMs);
             const auto applicationId = static_cast<std::uint32_t>(db.execAndGet("PRAGMA application_id").getInt());
             const int userVersion = db.execAndGet("PRAGMA user_version").getInt();
             const int tableCount = db.execAndGet("SELECT count(*) FROM sqlite_schema "
@@ -237,6 +239,8 @@ namespace {
             const int code = error.getErrorCode() & 0xFF;
             if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
                 refuse(path, std::string("it is damaged or truncated (") + error.what() + ")");
+            if (code == SQLITE_BUSY)
+                refuse(path, "it is locked by another process");
             refuse(path, std::string("SQLite cannot read it (") + error.what() + ")");
         }
         return result;
@@ -277,20 +281,16 @@ namespace {
 namespace detail {
 
     SideFileGuard::SideFileGuard(const fs::path& path)
-        : m_wal(sidePath(path, "-wal"))
-        , m_shm(sidePath(path, "-shm"))
-        , m_walExisted(pathExists(m_wal))
-        , m_shmExisted(pathExists(m_shm))
+        : m_shm(sidePath(path, "-shm"))
+        , m_removeShm(pathExists(sidePath(path, "-wal")) && !pathExists(m_shm))
     {
     }
 
     SideFileGuard::~SideFileGuard()
     {
         std::error_code ignored;
-        if (!m_shmExisted)
+        if (m_removeShm)
             fs::remove(m_shm, ignored);
-        if (!m_walExisted)
-            fs::remove(m_wal, ignored);
     }
 
     std::string readOnlyUri(const fs::path& path)

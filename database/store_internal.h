@@ -14,9 +14,11 @@ namespace awb::db::detail {
 // -shm, which the caller removes when it did not exist before).
 std::string readOnlyUri(const std::filesystem::path& path);
 
-// Removes the -wal/-shm files beside `path` that did not exist when it was constructed, once
-// a read-only connection is closed: declare it before the connection (or ATTACH) so it is
-// destroyed after it.
+// Removes the -shm a read-only connection made beside `path`, once that connection is closed:
+// declare it before the connection (or ATTACH) so it is destroyed after it. Only a -wal left
+// without its -shm (a crashed writer) makes SQLite create one; a -wal is never removed, and
+// neither is a -shm that existed or appeared while no -wal was there (a live writer of another
+// process owns those, and removing them would lose its commits).
 class SideFileGuard {
 public:
     explicit SideFileGuard(const std::filesystem::path& path);
@@ -25,10 +27,8 @@ public:
     SideFileGuard& operator=(const SideFileGuard&) = delete;
 
 private:
-    std::filesystem::path m_wal;
     std::filesystem::path m_shm;
-    bool m_walExisted;
-    bool m_shmExisted;
+    bool m_removeShm;
 };
 
 // "'<path>'" with control characters escaped, so a message naming it stays on one line.

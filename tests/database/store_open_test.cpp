@@ -5,7 +5,9 @@
 #include <SQLiteCpp/Database.h>
 #include <cstdlib>
 #include <gtest/gtest.h>
+#include <atomic>
 #include <optional>
+#include <thread>
 
 #include "database_test_support.h"
 
@@ -40,6 +42,45 @@ namespace {
         for (const char* table : { "device", "dataset", "model", "model_output", "input_correctness", "profile_session",
                  "profile_cell", "run", "run_step", "run_event" })
             EXPECT_TRUE(store.database().tableExists(table)) << table;
+    }
+
+    // Pages load a store on worker threads while the window opens it again; every one of those
+    // opens must wait out the others' commits and checkpoints instead of refusing the store.
+    TEST(DatabaseStoreOpen, OpeningWhileAnotherConnectionWritesAndClosesSucceeds)
+    {
+        TempDir dir;
+        const fs::path path = dir / "shared.sqlite";
+        Store::open(path);
+        std::atomic<bool> stop { false };
+        std::atomic<int> writerCommits { 0 };
+        std::vector<std::string> writerRefusals; // touched by the writer only until join()
+        std::thread writer([&] {
+            while (!stop.load()) {
+                try {
+                    // Each close of the last connection checkpoints and deletes the -wal.
+                    Store store = Store::open(path);
+                    store.database().exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+                    writerCommits.fetch_add(1);
+                } catch (const StoreError& error) {
+                    writerRefusals.emplace_back(error.what());
+                    writerCommits.fetch_add(1);
+                }
+            }
+        });
+        std::vector<std::string> refusals;
+        for (int i = 0; i < 300 || writerCommits.load() < 20; ++i) {
+            try {
+                Store::open(path);
+            } catch (const StoreError& error) {
+                refusals.emplace_back(error.what());
+            }
+        }
+        stop = true;
+        writer.join();
+        refusals.insert(refusals.end(), writerRefusals.begin(), writerRefusals.end());
+        EXPECT_TRUE(refusals.empty()) << refusals.size() << " refusals, the first: " << refusals.front();
+        EXPECT_TRUE(fs::exists(path));
+        EXPECT_EQ(Store::open(path).schemaVersion(), kSchemaVersion);
     }
 
     TEST(DatabaseStoreOpen, ZeroByteFileBecomesStore)
