@@ -4,19 +4,12 @@
 // A sweep is a profile session. Its settings (backend, models, caps, warm-up, replicates, ...)
 // are stored with it; running the same command again after a kill or a Ctrl-C finds the
 // unfinished session with identical settings on the same device and measures only the cells it
-// lacks. Caps are put back by a CapGuard on every exit path (see core/power/cap_guard.h).
+// lacks (or `--resume ID` names the session). Caps are put back by a CapGuard on every exit
+// path (see core/power/cap_guard.h). The sweep itself is db::runProfileSweep, shared with the
+// GUI's Profile page.
 #include "app/cli/cli_context.h"
 #include "app/cli/interrupt_scope.h"
-#include "core/models/fashion_mnist.h"
-#include "core/models/model_loader.h"
-#include "core/models/torch_runtime.h"
-#include "core/power/backend_factory.h"
-#include "core/power/cap_guard.h"
-#include "core/profile/profiler.h"
-#include "core/system/host_info.h"
-#include "core/system/iso_time.h"
-#include "core/system/sha256.h"
-#include "database/repositories.h"
+#include "database/profile_sweep.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -25,30 +18,18 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 
 namespace awb::cli {
 
 namespace {
 
-    // `--caps auto` sweeps this many levels across the backend's range (the issue asks ≥ 5).
-    constexpr std::size_t kAutoCapLevels = 6;
-    // Real hardware needs a moment after a new limit before it is enforced (RAPL's averaging
-    // window is about 1 s); the emulated model applies a cap at once.
-    constexpr double kRealCapSettleS = 1.0;
-
     struct ProfileOptions {
         std::string models = "all";
         std::string caps = "auto";
-        std::string backend = "auto";
-        unsigned int gpu = 0;
         std::string emulatedProfile; // JSON file, see EmulatedDeviceProfile
-        // The default sweep of the shipped zoo over 6 emulated caps takes well under the
-        // 3 minutes the issue allows (docs/performance.md); 200 samples make p95 meaningful.
-        int warmup = 10;
-        int replicates = 200;
-        int evalSamples = 2000;
+        std::int64_t resume = 0;
+        db::ProfileSweepRequest request;
     };
 
     std::vector<std::string> splitList(const std::string& text)
@@ -87,103 +68,46 @@ namespace {
         return caps;
     }
 
-    std::vector<core::ModelRecord> selectModels(db::Store& store, const std::string& list)
+    std::vector<std::string> parseModels(const std::string& text)
     {
-        std::vector<core::ModelRecord> all = db::ModelRepository(store).listNewest();
-        if (all.empty())
-            throw CliError("the store " + store.path().string()
-                + " holds no models: train the zoo (alertwb-cli train --zoo) or import one (alertwb-cli models import)");
-        if (list == "all")
-            return all;
-        std::vector<core::ModelRecord> chosen;
-        for (const std::string& name : splitList(list)) {
-            auto found = std::find_if(all.begin(), all.end(), [&](const core::ModelRecord& m) { return m.name == name; });
-            if (found == all.end()) {
-                std::string known;
-                for (const core::ModelRecord& model : all)
-                    known += (known.empty() ? "" : ", ") + model.name;
-                throw CliError("unknown model '" + name + "' (the store holds: " + known + ")");
-            }
-            if (std::none_of(chosen.begin(), chosen.end(), [&](const core::ModelRecord& m) { return m.name == name; }))
-                chosen.push_back(*found);
-        }
-        if (chosen.empty())
+        if (text == "all")
+            return {};
+        std::vector<std::string> names = splitList(text);
+        if (names.empty())
             throw CliError("--models names no model");
-        // In store order whatever the order named: the session's settings, which a re-run must
-        // match to resume, do not depend on how the list was typed.
-        std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-        return chosen;
+        return names;
     }
 
-    core::OpenedBackend openBackend(const ProfileOptions& options)
+    core::EmulatedDeviceProfile readEmulatedProfile(const std::string& file)
     {
-        core::EmulatedDeviceProfile profile;
-        if (!options.emulatedProfile.empty()) {
-            std::ifstream file(options.emulatedProfile);
-            if (!file)
-                throw CliError("cannot read the emulated device profile " + options.emulatedProfile);
-            std::stringstream text;
-            text << file.rdbuf();
-            try {
-                profile = core::EmulatedDeviceProfile::fromJson(text.str());
-            } catch (const std::invalid_argument& error) {
-                throw CliError("emulated device profile " + options.emulatedProfile + ": " + error.what());
-            }
-        }
+        if (file.empty())
+            return {};
+        std::ifstream in(file);
+        if (!in)
+            throw CliError("cannot read the emulated device profile " + file);
+        std::stringstream text;
+        text << in.rdbuf();
         try {
-            return core::openPowerBackend(options.backend, options.gpu, profile);
-        } catch (const std::invalid_argument&) {
-            throw CliError("--backend must be auto, rapl, nvml or emulated, not '" + options.backend + "'");
-        } catch (const core::PowerError& error) {
-            throw CliError(std::string("cannot profile with this backend: ") + error.what(), 1);
+            return core::EmulatedDeviceProfile::fromJson(text.str());
+        } catch (const std::invalid_argument& error) {
+            throw CliError("emulated device profile " + file + ": " + error.what());
         }
     }
 
-    // The device row the session hangs on; its uid is stable for this host and backend setup,
-    // so repeated sweeps (and resumed ones) share one row.
-    core::DeviceRecord deviceRecord(const core::PowerBackend& backend, const std::string& emulationJson)
-    {
-        core::DeviceRecord device;
-        device.host = core::hostName();
-        device.cpuModel = core::cpuModelName();
-        if (backend.name() == "nvml")
-            device.gpuModel = backend.deviceDescription();
-        device.backend = backend.name();
-        device.emulationJson = emulationJson;
-        device.uid = "device-"
-            + core::sha256Hex(device.host + '\n' + device.cpuModel + '\n' + backend.deviceDescription() + '\n'
-                + device.backend + '\n' + emulationJson)
-                  .substr(0, 32);
-        return device;
-    }
-
-    std::string sessionSettingsJson(const std::string& backend, const std::vector<core::ModelRecord>& models,
-        const core::ProfilerSettings& settings)
-    {
-        nlohmann::ordered_json json;
-        json["backend"] = backend;
-        nlohmann::ordered_json listed = nlohmann::ordered_json::array();
-        for (const core::ModelRecord& model : models)
-            listed.push_back({ { "id", model.id }, { "name", model.name } });
-        json["models"] = listed;
-        json["profiler"] = nlohmann::ordered_json::parse(settings.toJson());
-        return json.dump();
-    }
-
-    // Stores each cell the moment it is measured and prints one progress line per cell.
-    class StoreSink : public core::ProfileListener {
+    // One progress line per cell on stderr; Ctrl-C cancels.
+    class StderrObserver : public db::ProfileSweepObserver {
     public:
-        StoreSink(db::Store& store, std::int64_t sessionId, bool emulated)
-            : m_profiles(store)
-            , m_sessionId(sessionId)
-            , m_label(emulated ? " [emulated]" : "")
+        void onStarted(const db::ProfileSweepStart& start) override
         {
-        }
-        void onCell(const core::ProfileCellRecord& measured) override
-        {
-            core::ProfileCellRecord cell = measured;
-            cell.sessionId = m_sessionId;
-            m_profiles.addCell(cell);
+            m_label = start.emulated ? " [emulated]" : "";
+            if (!start.backendNote.empty())
+                std::cerr << "backend auto: " << start.backendNote << '\n';
+            if (start.cellsAlreadyMeasured > 0)
+                std::cerr << "resuming profile session " << start.sessionId << " (" << start.cellsAlreadyMeasured
+                          << " cells already measured)\n";
+            std::cerr << "profile session " << start.sessionId << ": " << start.modelCount << " model(s) x "
+                      << start.capsW.size() << " cap(s) on " << start.backend << " (" << start.deviceDescription
+                      << (start.emulated ? "; every power and energy figure is emulated" : "") << ")\n";
         }
         void onProgress(const core::ProfileProgress& progress) override
         {
@@ -193,8 +117,6 @@ namespace {
         bool cancelRequested() override { return InterruptScope::interrupted(); }
 
     private:
-        db::ProfileRepository m_profiles;
-        std::int64_t m_sessionId;
         std::string m_label;
     };
 
@@ -212,121 +134,44 @@ namespace {
         return array;
     }
 
-    void runProfile(const CliContext& context, const ProfileOptions& options)
+    void runProfile(const CliContext& context, ProfileOptions& options)
     {
-        const std::vector<double> requestedCaps = parseCaps(options.caps);
+        db::ProfileSweepRequest& request = options.request;
+        request.capsW = parseCaps(options.caps);
+        request.modelNames = parseModels(options.models);
+        request.emulatedProfile = readEmulatedProfile(options.emulatedProfile);
+        request.resumeSessionId = options.resume;
         auto store = context.openStoreWithShippedModels();
-        std::vector<core::ModelRecord> models = selectModels(store, options.models);
 
-        core::OpenedBackend opened = openBackend(options);
-        core::PowerBackend& backend = *opened.backend;
-        if (!opened.note.empty())
-            std::cerr << "backend auto: " << opened.note << '\n';
-        if (!backend.availability().canSetCap)
-            throw CliError(backend.name() + " cannot set power caps here: " + backend.availability().reason, 1);
-
-        core::ProfilerSettings settings;
-        settings.capsW = requestedCaps.empty() ? backend.capRange().evenlySpacedW(kAutoCapLevels) : requestedCaps;
-        settings.warmup = options.warmup;
-        settings.replicates = options.replicates;
-        settings.evalSamples = static_cast<std::size_t>(options.evalSamples);
-        settings.capSettleS = backend.isEmulated() ? 0.0 : kRealCapSettleS;
-        std::optional<core::Profiler> profiler;
+        db::ProfileSweepResult result;
+        StderrObserver observer;
         try {
-            profiler.emplace(backend, settings);
-        } catch (const core::PowerCapRangeError& error) {
-            throw CliError(error.what());
-        } catch (const std::invalid_argument& error) {
-            throw CliError(error.what());
+            const InterruptScope interrupts; // before the sweep's CapGuard: see interrupt_scope.h
+            result = db::runProfileSweep(store, request, observer);
+        } catch (const db::ProfileSweepError& error) {
+            throw CliError(error.what(), error.kind() == db::ProfileSweepError::Kind::BadRequest ? 2 : 1);
         }
-
-        core::FashionMnist data;
-        try {
-            data = core::loadFashionMnist();
-        } catch (const std::runtime_error& error) {
-            throw CliError(error.what(), 1);
-        }
-        std::vector<core::ProfileModel> runnable;
-        std::map<std::int64_t, std::string> modelNames;
-        for (const core::ModelRecord& model : models) {
-            try {
-                runnable.push_back({ model, core::loadModelCandidate(model) });
-            } catch (const std::exception& error) {
-                throw CliError(error.what(), 1);
-            }
-            modelNames.emplace(model.id, model.name);
-        }
-
-        // Everything that can be refused has been; learn now, before any cap changes, whether
-        // the results can be recorded.
-        store.requireWritable();
-        const std::string emulationJson
-            = backend.isEmulated() ? dynamic_cast<core::EmulatedBackend&>(backend).model().profile().toJson() : "";
-        core::DeviceRecord device = deviceRecord(backend, emulationJson);
-        db::DeviceRepository(store).upsert(device);
-        core::DatasetRecord dataset = core::fashionMnistTestDataset(data);
-        db::DatasetRepository(store).upsert(dataset);
-
-        db::ProfileRepository profiles(store);
-        const std::string settingsJson = sessionSettingsJson(backend.name(), models, profiler->settings());
-        std::set<core::ProfileCellKey> finished;
-        core::ProfileSessionRecord session;
-        if (auto resumable = profiles.findResumableSession(device.id, settingsJson)) {
-            session = *resumable;
-            for (const core::ProfileCellRecord& cell : profiles.cells(session.id))
-                finished.insert(core::ProfileCellKey::of(cell));
-            profiles.finishSession(session.id, core::SessionStatus::Running, "");
-            std::cerr << "resuming profile session " << session.id << " (" << finished.size()
-                      << " cells already measured)\n";
-        } else {
-            session.deviceId = device.id;
-            session.datasetId = dataset.id;
-            session.settingsJson = settingsJson;
-            session.versionsJson = nlohmann::json { { "alertwb", AWB_VERSION }, { "libtorch", core::torchVersion() } }.dump();
-            profiles.createSession(session);
-        }
-        std::cerr << "profile session " << session.id << ": " << models.size() << " model(s) x "
-                  << settings.capsW.size() << " cap(s) on " << backend.name() << " (" << backend.deviceDescription()
-                  << (backend.isEmulated() ? "; every power and energy figure is emulated" : "") << ")\n";
-
-        core::ProfileOutcome outcome;
-        {
-            const InterruptScope interrupts; // before the guard: see interrupt_scope.h
-            StoreSink sink(store, session.id, backend.isEmulated());
-            try {
-                core::CapGuard guard(backend);
-                outcome = profiler->run(runnable, data.test, finished, sink);
-                guard.restoreNow();
-            } catch (...) {
-                profiles.finishSession(session.id, core::SessionStatus::Failed, core::isoTimeUtcNow());
-                throw;
-            }
-        }
-        if (outcome.cancelled) {
-            profiles.finishSession(session.id, core::SessionStatus::Cancelled, core::isoTimeUtcNow());
-            throw CliError("interrupted: caps restored; " + std::to_string(profiles.cells(session.id).size())
-                    + " cells of session " + std::to_string(session.id)
-                    + " are kept, run the same command again to finish it",
+        const db::ProfileSweepStart& start = result.start;
+        if (result.outcome.cancelled) {
+            throw CliError("interrupted: caps restored; " + std::to_string(result.cells.size()) + " cells of session "
+                    + std::to_string(start.sessionId) + " are kept, run the same command again to finish it",
                 130);
         }
-        profiles.finishSession(session.id, core::SessionStatus::Complete, core::isoTimeUtcNow());
 
-        const std::vector<core::ProfileCellRecord> cells = profiles.cells(session.id);
         if (context.json) {
-            const nlohmann::json document { { "session", session.id }, { "backend", backend.name() },
-                { "device", backend.deviceDescription() }, { "cells", cellsJson(cells, modelNames) } };
+            const nlohmann::json document { { "session", start.sessionId }, { "backend", start.backend },
+                { "device", start.deviceDescription }, { "cells", cellsJson(result.cells, result.modelNames) } };
             std::cout << document.dump(2) << '\n';
             return;
         }
-        std::cout << "profile session " << session.id << " complete: " << cells.size() << " cells ("
-                  << outcome.measured << " measured now, " << outcome.skipped << " from before) on "
-                  << backend.name() << (backend.isEmulated() ? " (emulated)" : "") << '\n';
-        std::size_t noisy = 0;
-        for (const core::ProfileCellRecord& cell : cells)
-            noisy += cell.noisy ? 1 : 0;
+        std::cout << "profile session " << start.sessionId << " complete: " << result.cells.size() << " cells ("
+                  << result.outcome.measured << " measured now, " << result.outcome.skipped << " from before) on "
+                  << start.backend << (start.emulated ? " (emulated)" : "") << '\n';
+        const auto noisy = std::count_if(
+            result.cells.begin(), result.cells.end(), [](const core::ProfileCellRecord& cell) { return cell.noisy; });
         if (noisy > 0)
             std::cout << noisy << " cell(s) are noisy (IQR above 10 % of the median): the machine was busy\n";
-        std::cout << "see them with: alertwb-cli frontier --session " << session.id
+        std::cout << "see them with: alertwb-cli frontier --session " << start.sessionId
                   << ", or alertwb-cli export --table profiles\n";
     }
 
@@ -338,13 +183,17 @@ void registerProfileCommand(CLI::App& app, CliContext& context)
     auto* command = app.add_subcommand("profile", "measure models x power caps x outputs into the store");
     command->add_option("--models", options->models, "all (default) or comma-separated model names");
     command->add_option("--caps", options->caps, "auto (6 levels across the range, default) or watts, e.g. 30,45,60");
-    command->add_option("--backend", options->backend, "auto (default) | rapl | nvml | emulated");
-    command->add_option("--gpu", options->gpu, "NVML: GPU index (default 0)");
+    command->add_option("--backend", options->request.backend, "auto (default) | rapl | nvml | emulated");
+    command->add_option("--gpu", options->request.gpu, "NVML: GPU index (default 0)");
     command->add_option("--emulated-profile", options->emulatedProfile, "emulated: device profile JSON file");
-    command->add_option("--warmup", options->warmup, "untimed runs before each cell (default 10)")
+    command->add_option("--warmup", options->request.warmup, "untimed runs before each cell (default 10)")
         ->check(CLI::NonNegativeNumber);
-    command->add_option("--reps", options->replicates, "timed runs per cell (default 200)")->check(CLI::PositiveNumber);
-    command->add_option("--eval-samples", options->evalSamples, "test images for accuracy (default 2000)")
+    command->add_option("--reps", options->request.replicates, "timed runs per cell (default 200)")->check(CLI::PositiveNumber);
+    command->add_option("--eval-samples", options->request.evalSamples, "test images for accuracy (default 2000)")
+        ->check(CLI::PositiveNumber);
+    command
+        ->add_option("--resume", options->resume,
+            "finish this unfinished session with its own settings (other sweep options are ignored)")
         ->check(CLI::PositiveNumber);
     addCommonOptions(*command, context);
     command->callback([&context, options] { runProfile(context, *options); });

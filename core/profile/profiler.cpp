@@ -65,6 +65,24 @@ std::string ProfilerSettings::toJson() const
     return json.dump();
 }
 
+ProfilerSettings ProfilerSettings::fromJson(const std::string& text)
+{
+    try {
+        const nlohmann::json json = nlohmann::json::parse(text);
+        ProfilerSettings settings;
+        settings.capsW = json.at("caps_w").get<std::vector<double>>();
+        settings.warmup = json.at("warmup").get<int>();
+        settings.replicates = json.at("replicates").get<int>();
+        settings.evalSamples = json.at("eval_samples").get<std::size_t>();
+        settings.noiseThreshold = json.at("noise_threshold").get<double>();
+        settings.threads = json.at("threads").get<int>();
+        settings.capSettleS = json.at("cap_settle_s").get<double>();
+        return settings;
+    } catch (const nlohmann::json::exception& error) {
+        throw std::invalid_argument(std::string("profiler settings: ") + error.what());
+    }
+}
+
 namespace {
 
     using Clock = std::chrono::steady_clock;

@@ -45,6 +45,9 @@ struct ProfilerSettings {
     // Canonical JSON (fixed key order): stored as the session's settings and compared when a
     // sweep is resumed, so only an identical sweep picks up an unfinished session.
     std::string toJson() const;
+    // Reads toJson()'s text back (a stored session's settings); throws std::invalid_argument
+    // when a key is missing or of the wrong type.
+    static ProfilerSettings fromJson(const std::string& text);
 };
 
 // A model ready to profile: its store row (id, name, outputs) and the candidate that runs it.
