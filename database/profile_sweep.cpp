@@ -9,8 +9,12 @@
 #include "core/system/iso_time.h"
 #include "core/system/sha256.h"
 #include "database/repositories.h"
+#include "database/store_internal.h"
+
+#include <SQLiteCpp/Exception.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -148,7 +152,8 @@ namespace {
     class StoringListener : public core::ProfileListener {
     public:
         StoringListener(Store& store, std::int64_t sessionId, ProfileSweepObserver& observer)
-            : m_profiles(store)
+            : m_path(store.path())
+            , m_profiles(store)
             , m_sessionId(sessionId)
             , m_observer(observer)
         {
@@ -157,19 +162,64 @@ namespace {
         {
             core::ProfileCellRecord cell = measured;
             cell.sessionId = m_sessionId;
-            m_profiles.addCell(cell);
+            try {
+                m_profiles.addCell(cell);
+            } catch (const SQLite::Exception& error) {
+                // E.g. another process holds the write lock past the busy timeout, or the disk is full.
+                throw StoreError("cannot record a cell in the store " + detail::quotedPath(m_path) + " ("
+                    + error.what() + "); the cells measured before it are kept");
+            }
             m_observer.onCell(cell);
         }
         void onProgress(const core::ProfileProgress& progress) override { m_observer.onProgress(progress); }
+        void onCellStarted(const std::string& cell) override { m_observer.onCellStarted(cell); }
         bool cancelRequested() override { return m_observer.cancelRequested(); }
 
     private:
+        std::filesystem::path m_path;
         ProfileRepository m_profiles;
         std::int64_t m_sessionId;
         ProfileSweepObserver& m_observer;
     };
 
 } // namespace
+
+std::vector<double> parseCapList(const std::string& text)
+{
+    std::vector<double> caps;
+    std::string part;
+    bool sawAuto = false;
+    for (std::size_t begin = 0; begin <= text.size();) {
+        std::size_t end = text.find(',', begin);
+        if (end == std::string::npos)
+            end = text.size();
+        part = text.substr(begin, end - begin);
+        part.erase(0, part.find_first_not_of(" \t"));
+        part.erase(part.find_last_not_of(" \t") + 1);
+        begin = end + 1;
+        if (part.empty())
+            continue;
+        if (part == "auto") {
+            sawAuto = true;
+            continue;
+        }
+        std::size_t used = 0;
+        double value = NAN;
+        try {
+            value = std::stod(part, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != part.size() || !std::isfinite(value) || value <= 0.0)
+            throw ProfileSweepError("power caps must be 'auto' or watts separated by commas, e.g. 30,45,60; '" + part
+                    + "' is not a power in W",
+                Kind::BadRequest);
+        caps.push_back(value);
+    }
+    if (sawAuto && !caps.empty())
+        throw ProfileSweepError("power caps are either 'auto' or a list of watts, not both", Kind::BadRequest);
+    return caps;
+}
 
 ProfileSweepResult runProfileSweep(Store& store, const ProfileSweepRequest& request, ProfileSweepObserver& observer)
 {
@@ -266,6 +316,7 @@ ProfileSweepResult runProfileSweep(Store& store, const ProfileSweepRequest& requ
     start.emulated = backend.isEmulated();
     start.backendNote = opened.note;
     start.modelCount = models.size();
+    start.models = models;
     start.capsW = settings.capsW;
     observer.onStarted(start);
 

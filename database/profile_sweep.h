@@ -7,6 +7,7 @@
 
 #include "core/power/emulated_backend.h"
 #include "core/profile/profiler.h"
+#include "core/records/model_record.h"
 #include "core/records/profile_record.h"
 #include "database/store.h"
 
@@ -65,8 +66,13 @@ struct ProfileSweepStart {
     bool emulated = false; // every power and energy figure is modelled
     std::string backendNote; // why "auto" passed over the others; empty otherwise
     std::size_t modelCount = 0;
+    std::vector<core::ModelRecord> models; // swept, in store order (names and kinds for display)
     std::vector<double> capsW;
 };
+
+// "auto" (or blank) → empty, the backend's range decides; otherwise watts separated by commas.
+// Throws ProfileSweepError (BadRequest) naming the part that is not a positive power.
+std::vector<double> parseCapList(const std::string& text);
 
 // Threading: every call comes on the thread that called runProfileSweep.
 class ProfileSweepObserver {
@@ -76,6 +82,7 @@ public:
     // A cell just stored (its id and session id set).
     virtual void onCell(const core::ProfileCellRecord& cell) { (void)cell; }
     virtual void onProgress(const core::ProfileProgress& progress) { (void)progress; }
+    virtual void onCellStarted(const std::string& cell) { (void)cell; } // see core::ProfileListener
     // Polled before the caps change and between inferences.
     virtual bool cancelRequested() { return false; }
 };

@@ -4,6 +4,7 @@
 #include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
 #include "widgets/models_page.h"
+#include "widgets/profile_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -41,6 +42,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_devicePage(new DevicePage(this))
     , m_modelsPage(new ModelsPage(this))
     , m_frontierPage(new FrontierPage(this))
+    , m_profilePage(new ProfilePage(this))
     , m_storeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("ALERT Workbench"));
@@ -52,11 +54,26 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(m_frontierPage, QStringLiteral("Frontier"));
     addPage(m_devicePage, QStringLiteral("Device"));
     addPage(m_modelsPage, QStringLiteral("Models"));
+    addPage(m_profilePage, QStringLiteral("Profile"));
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    // A session opened from History shows on the Profile and Frontier pages at once.
     connect(m_historyPage, &HistoryPage::profileSessionActivated, this, [this](qint64 sessionId) {
+        m_profilePage->showSession(sessionId);
         m_frontierPage->showSession(sessionId);
         m_pageList->setCurrentRow(m_pages->indexOf(m_frontierPage));
     });
+    // A sweep's session shows on the Frontier page when it starts and, with every cell, when it
+    // ends; the History page then lists it.
+    connect(m_profilePage, &ProfilePage::sweepStarted, m_frontierPage, &FrontierPage::showSession);
+    connect(m_profilePage, &ProfilePage::sweepFinished, this, [this](qint64 sessionId) {
+        m_frontierPage->showSession(sessionId);
+        m_historyPage->refresh();
+    });
+    connect(m_profilePage, &ProfilePage::sweepFailed, m_historyPage, &HistoryPage::refresh);
+    connect(m_modelsPage, &ModelsPage::modelsLoaded, m_profilePage, &ProfilePage::reloadModels);
+    // Selection crosses pages by cell id; each page emits only on a change, so this stops.
+    connect(m_profilePage, &ProfilePage::cellSelected, m_frontierPage, &FrontierPage::selectCell);
+    connect(m_frontierPage, &FrontierPage::cellSelected, m_profilePage, &ProfilePage::selectCell);
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
@@ -132,6 +149,7 @@ bool MainWindow::openStore(const QString& path)
     m_frontierPage->setStorePath(opened);
     m_devicePage->setStore(opened, schemaVersion());
     m_modelsPage->setStorePath(opened);
+    m_profilePage->setStorePath(opened);
     Q_EMIT storeOpened(opened);
     return true;
 }

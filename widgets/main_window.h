@@ -17,6 +17,7 @@ class DevicePage;
 class FrontierPage;
 class HistoryPage;
 class ModelsPage;
+class ProfilePage;
 
 // The workbench window: File menu (New, Open, Open Recent, Quit), a sidebar that switches
 // pages, and a status bar naming the open store. It owns the open Store; pages get the path
@@ -46,6 +47,7 @@ public:
     DevicePage* devicePage() const { return m_devicePage; }
     ModelsPage* modelsPage() const { return m_modelsPage; }
     FrontierPage* frontierPage() const { return m_frontierPage; }
+    ProfilePage* profilePage() const { return m_profilePage; }
     QStackedWidget* pages() const { return m_pages; }
     QListWidget* pageList() const { return m_pageList; }
 
@@ -81,6 +83,7 @@ private:
     DevicePage* m_devicePage = nullptr;
     ModelsPage* m_modelsPage = nullptr;
     FrontierPage* m_frontierPage = nullptr;
+    ProfilePage* m_profilePage = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_storeLabel = nullptr;
 };

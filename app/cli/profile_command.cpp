@@ -44,30 +44,6 @@ namespace {
         return parts;
     }
 
-    // "auto" → empty (the backend's range decides); otherwise watts, each a positive number.
-    std::vector<double> parseCaps(const std::string& text)
-    {
-        if (text == "auto")
-            return {};
-        std::vector<double> caps;
-        for (const std::string& part : splitList(text)) {
-            std::size_t used = 0;
-            double value = NAN;
-            try {
-                value = std::stod(part, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != part.size() || !std::isfinite(value) || value <= 0.0)
-                throw CliError("--caps must be 'auto' or watts separated by commas, e.g. 30,45,60; '" + part
-                    + "' is not a power in W");
-            caps.push_back(value);
-        }
-        if (caps.empty())
-            throw CliError("--caps names no power cap");
-        return caps;
-    }
-
     std::vector<std::string> parseModels(const std::string& text)
     {
         if (text == "all")
@@ -137,15 +113,16 @@ namespace {
     void runProfile(const CliContext& context, ProfileOptions& options)
     {
         db::ProfileSweepRequest& request = options.request;
-        request.capsW = parseCaps(options.caps);
-        request.modelNames = parseModels(options.models);
-        request.emulatedProfile = readEmulatedProfile(options.emulatedProfile);
-        request.resumeSessionId = options.resume;
-        auto store = context.openStoreWithShippedModels();
-
         db::ProfileSweepResult result;
         StderrObserver observer;
         try {
+            request.capsW = db::parseCapList(options.caps);
+            if (request.capsW.empty() && options.caps != "auto")
+                throw CliError("--caps names no power cap");
+            request.modelNames = parseModels(options.models);
+            request.emulatedProfile = readEmulatedProfile(options.emulatedProfile);
+            request.resumeSessionId = options.resume;
+            auto store = context.openStoreWithShippedModels();
             const InterruptScope interrupts; // before the sweep's CapGuard: see interrupt_scope.h
             result = db::runProfileSweep(store, request, observer);
         } catch (const db::ProfileSweepError& error) {

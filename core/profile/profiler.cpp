@@ -214,6 +214,8 @@ ProfileOutcome Profiler::run(std::vector<ProfileModel>& models, const ImageSet& 
                         std::this_thread::sleep_for(std::chrono::duration<double>(m_settings.capSettleS));
                     capSet = true;
                 }
+                listener.onCellStarted(model.record.name + " output " + std::to_string(output) + " @ "
+                    + formatPowerW(capW, 1));
                 auto evaluation = accuracyByModel.find(model.record.id);
                 if (evaluation == accuracyByModel.end())
                     evaluation = accuracyByModel.emplace(model.record.id, evaluate(model.candidate, evalImages)).first;

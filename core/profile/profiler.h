@@ -70,6 +70,8 @@ public:
     // A finished cell, before the next one starts: keep it (a kill after this loses nothing).
     virtual void onCell(const ProfileCellRecord& cell) = 0;
     virtual void onProgress(const ProfileProgress& progress) { (void)progress; }
+    // A cell's measurement begins (after its cap is set): `cell` names it, e.g. "cnn-m output 0 @ 45.0 W".
+    virtual void onCellStarted(const std::string& cell) { (void)cell; }
     // Polled between inferences; a cancelled cell is dropped, finished ones stay.
     virtual bool cancelRequested() { return false; }
 };

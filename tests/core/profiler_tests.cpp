@@ -226,8 +226,9 @@ TEST(CoreProfiler, EmulatedSweepMeasuresEveryOutputAtEveryCap)
             widthAccuracy[{ cell.outputIndex, cell.powerCapW }] = cell.accuracy;
         // The width-nested net's full depth computes most of each inference: stretched stages
         // were booked at the cap's power, well above the idle draw.
-        if (cell.modelId == 2 && cell.outputIndex == 3)
+        if (cell.modelId == 2 && cell.outputIndex == 3) {
             EXPECT_GT(cell.powerW, 1.2 * backend.model().profile().idlePowerW) << cell.powerCapW;
+        }
     }
     // Accuracy does not depend on the cap. (How much slower a cap makes a stage is the DVFS
     // model's arithmetic, tested without a clock in CoreEmulated* and CoreStagedRunner.)

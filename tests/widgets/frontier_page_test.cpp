@@ -1,4 +1,6 @@
 #include "widgets/frontier_page.h"
+#include "widgets/profile_cells_model.h"
+#include "widgets/profile_page.h"
 #include "widgets/history_model.h"
 #include "widgets/history_page.h"
 #include "widgets/main_window.h"
@@ -276,7 +278,7 @@ TEST_F(WidgetsFrontierPage, SelectionSignalAndSlotRoundTrip)
     EXPECT_EQ(page.selectedCellId(), anytimeAt10);
 }
 
-TEST_F(WidgetsFrontierPage, ActivatingASessionOnTheHistoryPageOpensItHere)
+TEST_F(WidgetsFrontierPage, ActivatingASessionOnTheHistoryPageOpensItHereAndOnTheProfilePage)
 {
     const auto sample = createFrontierSample(file("a.sqlite"), "emulated");
     awb::ui::MainWindow window;
@@ -286,6 +288,7 @@ TEST_F(WidgetsFrontierPage, ActivatingASessionOnTheHistoryPageOpensItHere)
     ASSERT_TRUE(historyLoaded.wait(kLoadTimeoutMs));
 
     QSignalSpy shown(window.frontierPage(), &FrontierPage::sessionShown);
+    QSignalSpy listed(window.profilePage(), &awb::ui::ProfilePage::sessionLoaded);
     const QModelIndex row = window.historyPage()->proxyModel()->index(0, awb::ui::HistoryModel::IdColumn);
     ASSERT_EQ(row.data(awb::ui::HistoryModel::KindRole).toString(), QStringLiteral("profile"));
     Q_EMIT window.historyPage()->view()->activated(row);
@@ -293,6 +296,22 @@ TEST_F(WidgetsFrontierPage, ActivatingASessionOnTheHistoryPageOpensItHere)
     ASSERT_TRUE(shown.wait(kLoadTimeoutMs));
     EXPECT_EQ(shown.at(0).at(0).toLongLong(), sample.sessionId);
     EXPECT_EQ(window.frontierPage()->sessionId(), sample.sessionId);
+    ASSERT_TRUE(listed.count() > 0 || listed.wait(kLoadTimeoutMs));
+    EXPECT_EQ(window.profilePage()->sessionId(), sample.sessionId);
+    ASSERT_GE(window.profilePage()->cellsFilter()->rowCount(), 2);
+
+    // A row selected on the Profile page selects its point here, and a point selected here
+    // selects its row there.
+    QTableView* table = window.profilePage()->table();
+    table->selectRow(1);
+    const qint64 fromTable = table->model()->index(1, 0).data(awb::ui::ProfileCellsModel::CellIdRole).value<qint64>();
+    EXPECT_EQ(window.frontierPage()->selectedCellId(), fromTable);
+    const qint64 fromChart = table->model()->index(0, 0).data(awb::ui::ProfileCellsModel::CellIdRole).value<qint64>();
+    window.frontierPage()->selectCell(fromChart);
+    EXPECT_EQ(window.profilePage()->selectedCellId(), fromChart);
+    const QModelIndexList selected = table->selectionModel()->selectedRows();
+    ASSERT_EQ(selected.size(), 1);
+    EXPECT_EQ(selected.first().row(), 0);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "widgets/history_model.h"
 #include "widgets/history_page.h"
 #include "widgets/main_window.h"
+#include "widgets/profile_page.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -74,6 +75,7 @@ TEST_F(WidgetsMainWindow, OpensAStoreIntoBothPages)
     };
     EXPECT_EQ(pageTitled(QStringLiteral("Frontier")), window.frontierPage());
     EXPECT_EQ(pageTitled(QStringLiteral("Device")), window.devicePage());
+    EXPECT_EQ(pageTitled(QStringLiteral("Profile")), window.profilePage());
     EXPECT_EQ(pageTitled(QStringLiteral("History")), window.historyPage());
 
     const QString status = statusText(window);
