@@ -1,10 +1,13 @@
 // alertwb: the workbench GUI. Only parses the command line and wires the main window.
 
+#include "core/power/cap_state.h"
+#include "core/power/power_backend.h"
 #include "database/store.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QStatusBar>
 #include <QStringList>
 
 #include <cstdio>
@@ -14,9 +17,26 @@ namespace {
 
 constexpr const char* kUsage
     = "Usage: alertwb [--version] [FILE]\n"
-      "  FILE       workbench store to open (default: $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
+      "  FILE       workbench store to open (default: the last one opened, else\n"
+      "             $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
       "  --version  print the version and exit\n"
       "Without a display, run with QT_QPA_PLATFORM=offscreen.\n";
+
+// Caps a run killed mid-sweep left behind go back before anything else happens, as in the CLI.
+// Returns one line for the status bar; empty when there was nothing to do.
+std::string restorePendingCaps()
+{
+    try {
+        const auto report = awb::core::restorePendingCaps();
+        if (!report.pending || report.ownerAlive)
+            return {};
+        std::fprintf(stderr, "alertwb: %s\n", report.summary().c_str());
+        return report.summary();
+    } catch (const awb::core::PowerError& error) {
+        std::fprintf(stderr, "alertwb: warning: %s\n", error.what());
+        return std::string("warning: ") + error.what();
+    }
+}
 
 } // namespace
 
@@ -43,6 +63,7 @@ int main(int argc, char* argv[])
         return 1;
     }
 
+    const std::string capNote = restorePendingCaps();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ALERT Workbench"));
     QApplication::setApplicationName(QStringLiteral("alertwb"));
@@ -61,7 +82,12 @@ int main(int argc, char* argv[])
 
     awb::ui::MainWindow window;
     window.show();
-    window.openStore(
-        positional.isEmpty() ? QString::fromStdString(awb::db::Store::defaultPath().string()) : positional.first());
+    if (!capNote.empty())
+        window.statusBar()->showMessage(QString::fromStdString(capNote), 30'000);
+    // The last store opened comes back; a first start opens the default one.
+    const QStringList recent = window.recentFiles();
+    window.openStore(!positional.isEmpty() ? positional.first()
+            : !recent.isEmpty()            ? recent.first()
+                                           : QString::fromStdString(awb::db::Store::defaultPath().string()));
     return app.exec();
 }

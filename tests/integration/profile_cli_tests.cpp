@@ -143,6 +143,40 @@ TEST_F(IntegrationProfileCli, InterruptedSweepKeepsItsCellsAndTheSameCommandResu
     EXPECT_EQ(stored[0].cellCount, 4);
 }
 
+TEST_F(IntegrationProfileCli, ResumeBySessionIdRunsTheSessionsOwnSettings)
+{
+    {
+        BackgroundCli sweep(profileArgs({ "--models", "cnn-xs,cnn-s", "--caps", "30,65", "--backend", "emulated",
+                                "--reps", "4000", "--warmup", "0", "--eval-samples", "50" }),
+            environment());
+        ASSERT_TRUE(sweep.started());
+        ASSERT_TRUE(sweep.waitFor([&] { return sweep.err().find("[1/4]") != std::string::npos; }, 120.0))
+            << sweep.err();
+        EXPECT_EQ(sweep.stop(SIGINT), 130) << sweep.err();
+    }
+    auto stored = sessions();
+    ASSERT_EQ(stored.size(), 1U);
+    const std::string id = std::to_string(stored[0].session.id);
+
+    // Other sweep options are ignored: the session's models, caps and counts are what runs.
+    const auto resumed = profile({ "--resume", id, "--models", "cnn-m", "--caps", "40" });
+    ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
+    EXPECT_NE(resumed.err.find("resuming profile session " + id), std::string::npos) << resumed.err;
+    stored = sessions();
+    ASSERT_EQ(stored.size(), 1U);
+    EXPECT_EQ(stored[0].session.status, awb::core::SessionStatus::Complete);
+    EXPECT_EQ(stored[0].cellCount, 4);
+
+    const auto again = profile({ "--resume", id });
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.err.find("is complete: there is nothing to resume"), std::string::npos) << again.err;
+    EXPECT_EQ(lineCount(again.err), 1U) << again.err;
+    const auto unknown = profile({ "--resume", "999" });
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.err.find("profile session 999 is not in the store"), std::string::npos) << unknown.err;
+    EXPECT_EQ(sessions().size(), 1U);
+}
+
 TEST_F(IntegrationProfileCli, SigkillMidSweepLeavesTheCapWhichTheNextStartRestores)
 {
     const long long original = limitUw("intel-rapl:0");
