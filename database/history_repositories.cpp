@@ -166,31 +166,64 @@ std::vector<core::ProfileSessionSummary> ProfileRepository::listSessions()
     return sessions;
 }
 
+namespace {
+
+    // Columns 0..12 of a profile_cell row, as both cell queries select them.
+    core::ProfileCellRecord readCell(SQLite::Statement& row)
+    {
+        core::ProfileCellRecord cell;
+        cell.id = row.getColumn(0).getInt64();
+        cell.sessionId = row.getColumn(1).getInt64();
+        cell.modelId = row.getColumn(2).getInt64();
+        cell.outputIndex = row.getColumn(3).getInt();
+        cell.powerCapW = row.getColumn(4).getDouble();
+        cell.latencyMedianMs = row.getColumn(5).getDouble();
+        cell.latencyIqrMs = row.getColumn(6).getDouble();
+        cell.latencyP95Ms = row.getColumn(7).getDouble();
+        cell.powerW = row.getColumn(8).getDouble();
+        cell.energyJ = row.getColumn(9).getDouble();
+        cell.accuracy = row.getColumn(10).getDouble();
+        cell.replicates = row.getColumn(11).getInt();
+        cell.noisy = row.getColumn(12).getInt() != 0;
+        return cell;
+    }
+
+    constexpr const char* kCellColumns = "c.id, c.session_id, c.model_id, c.output_index, c.power_cap_w, "
+                                         "c.latency_median_ms, c.latency_iqr_ms, c.latency_p95_ms, c.power_w, "
+                                         "c.energy_j, c.accuracy, c.replicates, c.noisy";
+
+} // namespace
+
 std::vector<core::ProfileCellRecord> ProfileRepository::cells(std::int64_t sessionId)
 {
     SQLite::Statement select(m_store.database(),
-        "SELECT id, session_id, model_id, output_index, power_cap_w, latency_median_ms, "
-        "latency_iqr_ms, latency_p95_ms, power_w, energy_j, accuracy, replicates, noisy "
-        "FROM profile_cell WHERE session_id = ? "
-        "ORDER BY model_id, output_index, power_cap_w");
+        std::string("SELECT ") + kCellColumns
+            + " FROM profile_cell AS c WHERE c.session_id = ? ORDER BY c.model_id, c.output_index, c.power_cap_w");
     select.bind(1, sessionId);
     std::vector<core::ProfileCellRecord> cells;
+    while (select.executeStep())
+        cells.push_back(readCell(select));
+    return cells;
+}
+
+std::vector<core::ProfileCellWithModel> ProfileRepository::cellsWithModels(std::int64_t sessionId)
+{
+    SQLite::Statement select(m_store.database(),
+        std::string("SELECT ") + kCellColumns
+            + ", m.name, m.kind FROM profile_cell AS c LEFT JOIN model AS m ON m.id = c.model_id "
+              "WHERE c.session_id = ? ORDER BY c.model_id, c.output_index, c.power_cap_w");
+    select.bind(1, sessionId);
+    std::vector<core::ProfileCellWithModel> cells;
     while (select.executeStep()) {
-        core::ProfileCellRecord cell;
-        cell.id = select.getColumn(0).getInt64();
-        cell.sessionId = select.getColumn(1).getInt64();
-        cell.modelId = select.getColumn(2).getInt64();
-        cell.outputIndex = select.getColumn(3).getInt();
-        cell.powerCapW = select.getColumn(4).getDouble();
-        cell.latencyMedianMs = select.getColumn(5).getDouble();
-        cell.latencyIqrMs = select.getColumn(6).getDouble();
-        cell.latencyP95Ms = select.getColumn(7).getDouble();
-        cell.powerW = select.getColumn(8).getDouble();
-        cell.energyJ = select.getColumn(9).getDouble();
-        cell.accuracy = select.getColumn(10).getDouble();
-        cell.replicates = select.getColumn(11).getInt();
-        cell.noisy = select.getColumn(12).getInt() != 0;
-        cells.push_back(cell);
+        core::ProfileCellWithModel detailed;
+        detailed.cell = readCell(select);
+        if (select.getColumn(13).isNull()) {
+            detailed.modelName = "model#" + std::to_string(detailed.cell.modelId);
+        } else {
+            detailed.modelName = select.getColumn(13).getString();
+            detailed.modelKind = core::modelKindFromString(select.getColumn(14).getString());
+        }
+        cells.push_back(std::move(detailed));
     }
     return cells;
 }

@@ -73,6 +73,8 @@ public:
         std::int64_t deviceId, const std::string& settingsJson);
     std::vector<core::ProfileSessionSummary> listSessions();
     std::vector<core::ProfileCellRecord> cells(std::int64_t sessionId);
+    // The same cells, in the same order, with their models' names and kinds.
+    std::vector<core::ProfileCellWithModel> cellsWithModels(std::int64_t sessionId);
 
 private:
     Store& m_store;

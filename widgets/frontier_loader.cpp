@@ -31,22 +31,11 @@ namespace {
             snapshot->backend = toQString(device->backend);
             snapshot->emulated = device->isEmulated();
         }
-        db::ModelRepository models(store);
-        std::map<std::int64_t, std::pair<std::string, core::ModelKind>> modelOf; // a session sweeps few models
-        for (const core::ProfileCellRecord& cell : profiles.cells(sessionId)) {
-            auto model = modelOf.find(cell.modelId);
-            if (model == modelOf.end()) {
-                const auto record = models.find(cell.modelId);
-                model = modelOf
-                            .emplace(cell.modelId,
-                                record ? std::pair { record->name, record->kind }
-                                       : std::pair { "model#" + std::to_string(cell.modelId),
-                                           core::ModelKind::Traditional })
-                            .first;
-            }
-            snapshot->cells.push_back({ cell.id, model->second.second,
-                { cell.modelId, model->second.first, cell.outputIndex, cell.powerCapW, cell.accuracy,
-                    cell.latencyMedianMs, cell.energyJ } });
+        for (const core::ProfileCellWithModel& row : profiles.cellsWithModels(sessionId)) {
+            const core::ProfileCellRecord& cell = row.cell;
+            snapshot->cells.push_back({ cell.id, row.modelKind,
+                { cell.modelId, row.modelName, cell.outputIndex, cell.powerCapW, cell.accuracy, cell.latencyMedianMs,
+                    cell.energyJ } });
         }
         return snapshot;
     }

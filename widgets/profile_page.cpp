@@ -78,21 +78,8 @@ namespace {
             result.backend = toQString(device->backend);
             result.emulated = device->isEmulated();
         }
-        db::ModelRepository models(store);
-        std::map<std::int64_t, std::pair<QString, core::ModelKind>> modelOf; // a session sweeps few models
-        for (core::ProfileCellRecord& cell : profiles.cells(sessionId)) {
-            auto model = modelOf.find(cell.modelId);
-            if (model == modelOf.end()) {
-                const auto record = models.find(cell.modelId);
-                model = modelOf
-                            .emplace(cell.modelId,
-                                record ? std::pair { toQString(record->name), record->kind }
-                                       : std::pair { QStringLiteral("model#%1").arg(cell.modelId),
-                                           core::ModelKind::Traditional })
-                            .first;
-            }
-            result.rows.push_back({ std::move(cell), model->second.first, model->second.second });
-        }
+        for (core::ProfileCellWithModel& row : profiles.cellsWithModels(sessionId))
+            result.rows.push_back({ row.cell, toQString(row.modelName), row.modelKind });
         return result;
     }
 

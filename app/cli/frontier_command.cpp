@@ -56,16 +56,10 @@ namespace {
         if (auto device = db::DeviceRepository(store).find(result.session.deviceId))
             result.device = std::move(*device);
 
-        db::ModelRepository models(store);
-        std::map<std::int64_t, std::string> names; // model id → name; a session sweeps few models
         std::vector<core::FrontierPoint> points;
-        for (const core::ProfileCellRecord& cell : db::ProfileRepository(store).cells(result.session.id)) {
-            auto name = names.find(cell.modelId);
-            if (name == names.end()) {
-                const auto model = models.find(cell.modelId);
-                name = names.emplace(cell.modelId, model ? model->name : "model#" + std::to_string(cell.modelId)).first;
-            }
-            points.push_back({ cell.modelId, name->second, cell.outputIndex, cell.powerCapW, cell.accuracy,
+        for (const core::ProfileCellWithModel& row : db::ProfileRepository(store).cellsWithModels(result.session.id)) {
+            const core::ProfileCellRecord& cell = row.cell;
+            points.push_back({ cell.modelId, row.modelName, cell.outputIndex, cell.powerCapW, cell.accuracy,
                 cell.latencyMedianMs, cell.energyJ });
         }
         result.cellCount = points.size();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/records/model_record.h"
+
 #include <cstdint>
 #include <string>
 
@@ -39,6 +41,13 @@ struct ProfileCellRecord {
     double accuracy = 0.0; // fraction in [0, 1]
     int replicates = 0;
     bool noisy = false; // IQR / median > 10 %
+};
+
+// A cell with the name and kind of the model it measured, as pages and frontiers show it.
+struct ProfileCellWithModel {
+    ProfileCellRecord cell;
+    std::string modelName; // "model#ID" when the model row is gone
+    ModelKind modelKind = ModelKind::Traditional;
 };
 
 // A session as the History page lists it.

@@ -288,6 +288,17 @@ namespace {
             EXPECT_EQ(cells[i].replicates, 5);
             EXPECT_EQ(cells[i].noisy, added[i].noisy);
         }
+        // The same cells with their models' names and kinds.
+        const auto named = profiles.cellsWithModels(sessionId);
+        ASSERT_EQ(named.size(), cells.size());
+        for (std::size_t i = 0; i < named.size(); ++i) {
+            EXPECT_EQ(named[i].cell.id, cells[i].id);
+            EXPECT_EQ(named[i].cell.energyJ, cells[i].energyJ);
+            EXPECT_EQ(named[i].cell.noisy, cells[i].noisy);
+            EXPECT_EQ(named[i].modelName, cells[i].modelId == modelA.id ? "a" : "b");
+            EXPECT_EQ(named[i].modelKind,
+                cells[i].modelId == modelA.id ? core::ModelKind::Anytime : core::ModelKind::Traditional);
+        }
 
         const auto sessions = profiles.listSessions();
         ASSERT_EQ(sessions.size(), 2u);
