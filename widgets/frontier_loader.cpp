@@ -2,11 +2,7 @@
 
 #include "database/repositories.h"
 #include "database/store.h"
-
-#include <QThread>
-
-#include <exception>
-#include <map>
+#include "widgets/store_reader.h"
 
 namespace awb::ui {
 
@@ -14,9 +10,8 @@ namespace {
 
     QString toQString(const std::string& text) { return QString::fromStdString(text); }
 
-    std::shared_ptr<FrontierSnapshot> readSession(const QString& storePath, qint64 sessionId)
+    std::shared_ptr<FrontierSnapshot> readSession(db::Store& store, const QString& storePath, qint64 sessionId)
     {
-        db::Store store = db::Store::open(storePath.toStdString());
         db::ProfileRepository profiles(store);
         const auto session = profiles.findSession(sessionId);
         if (!session)
@@ -42,95 +37,30 @@ namespace {
 
 } // namespace
 
-// Lives on the loader's thread; reads with a Store of its own (one Store per thread).
-class FrontierWorker : public QObject {
-    Q_OBJECT
-
-public:
-    explicit FrontierWorker(std::shared_ptr<const std::atomic<quint64>> latestJob)
-        : m_latestJob(std::move(latestJob))
-    {
-    }
-
-    void load(quint64 jobId, const QString& storePath, qint64 sessionId)
-    {
-        if (m_latestJob->load() != jobId)
-            return;
-        try {
-            auto snapshot = readSession(storePath, sessionId);
-            snapshot->jobId = jobId;
-            if (m_latestJob->load() == jobId)
-                Q_EMIT finished(std::move(snapshot));
-        } catch (const std::exception& error) {
-            Q_EMIT failed(jobId, QString::fromStdString(error.what()));
-        }
-    }
-
-Q_SIGNALS:
-    void finished(std::shared_ptr<const awb::ui::FrontierSnapshot> snapshot);
-    void failed(quint64 jobId, const QString& message);
-
-private:
-    std::shared_ptr<const std::atomic<quint64>> m_latestJob;
-};
-
 FrontierLoader::FrontierLoader(QObject* parent)
     : QObject(parent)
-    , m_thread(new QThread(this))
-    , m_latestJob(std::make_shared<std::atomic<quint64>>(0))
+    , m_reader(new StoreReader(this))
 {
     qRegisterMetaType<std::shared_ptr<const awb::ui::FrontierSnapshot>>();
-    m_thread->setObjectName(QStringLiteral("FrontierLoader"));
-    m_worker = std::make_unique<FrontierWorker>(m_latestJob);
-    m_worker->moveToThread(m_thread);
-    // Emitted on the worker thread, received on the GUI thread: queued connections.
-    connect(m_worker.get(), &FrontierWorker::finished, this, &FrontierLoader::deliver);
-    connect(m_worker.get(), &FrontierWorker::failed, this, &FrontierLoader::deliverFailure);
-    m_thread->start();
 }
 
-FrontierLoader::~FrontierLoader()
-{
-    m_latestJob->store(0);
-    m_thread->quit();
-    m_thread->wait();
-    m_worker.reset(); // the thread has finished: nothing else touches the worker
-}
+FrontierLoader::~FrontierLoader() = default;
 
 quint64 FrontierLoader::load(const QString& storePath, qint64 sessionId)
 {
-    const quint64 jobId = m_nextJob++;
-    m_currentJob = jobId;
-    m_latestJob->store(jobId);
-    FrontierWorker* worker = m_worker.get();
-    QMetaObject::invokeMethod(
-        worker, [worker, jobId, storePath, sessionId] { worker->load(jobId, storePath, sessionId); },
-        Qt::QueuedConnection);
-    return jobId;
+    auto jobId = std::make_shared<quint64>(0); // known once run() returns, before any delivery
+    *jobId = m_reader->run<std::shared_ptr<FrontierSnapshot>>(
+        storePath, [storePath, sessionId](db::Store& store) { return readSession(store, storePath, sessionId); },
+        [this, jobId](std::shared_ptr<FrontierSnapshot> snapshot) {
+            snapshot->jobId = *jobId;
+            Q_EMIT loaded(std::move(snapshot));
+        },
+        [this](const QString& message) { Q_EMIT loadFailed(message); });
+    return *jobId;
 }
 
-void FrontierLoader::cancel()
-{
-    m_currentJob = 0;
-    m_latestJob->store(0);
-}
+void FrontierLoader::cancel() { m_reader->cancel(); }
 
-void FrontierLoader::deliver(const std::shared_ptr<const FrontierSnapshot>& snapshot)
-{
-    if (!snapshot || snapshot->jobId != m_currentJob)
-        return; // stale: a newer load (or a cancel) came after it
-    m_currentJob = 0;
-    Q_EMIT loaded(snapshot);
-}
-
-void FrontierLoader::deliverFailure(quint64 jobId, const QString& message)
-{
-    if (jobId != m_currentJob)
-        return;
-    m_currentJob = 0;
-    Q_EMIT loadFailed(message);
-}
+bool FrontierLoader::isLoading() const { return m_reader->isBusy(); }
 
 } // namespace awb::ui
-
-#include "frontier_loader.moc"

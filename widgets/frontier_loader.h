@@ -5,11 +5,8 @@
 #include <QObject>
 #include <QString>
 
-#include <atomic>
 #include <memory>
 #include <vector>
-
-class QThread;
 
 namespace awb::ui {
 
@@ -26,7 +23,7 @@ struct FrontierSnapshot {
     std::vector<FrontierCell> cells;
 };
 
-class FrontierWorker;
+class StoreReader;
 
 // Reads a session's cells, its device and its models' names and kinds on a worker thread with
 // its own Store connection. Each load() supersedes the previous one: a superseded job's result
@@ -42,7 +39,7 @@ public:
     // Returns the new job's id (never 0).
     quint64 load(const QString& storePath, qint64 sessionId);
     void cancel();
-    bool isLoading() const { return m_currentJob != 0; }
+    bool isLoading() const;
 
 Q_SIGNALS:
     void loaded(std::shared_ptr<const awb::ui::FrontierSnapshot> snapshot);
@@ -50,14 +47,7 @@ Q_SIGNALS:
     void loadFailed(const QString& message);
 
 private:
-    void deliver(const std::shared_ptr<const FrontierSnapshot>& snapshot);
-    void deliverFailure(quint64 jobId, const QString& message);
-
-    QThread* m_thread = nullptr;
-    std::unique_ptr<FrontierWorker> m_worker;
-    std::shared_ptr<std::atomic<quint64>> m_latestJob; // read by the worker to skip superseded jobs
-    quint64 m_currentJob = 0; // 0 when nothing is in flight
-    quint64 m_nextJob = 1;
+    StoreReader* m_reader = nullptr;
 };
 
 } // namespace awb::ui
