@@ -79,7 +79,7 @@ QVariant ProfileCellsModel::data(const QModelIndex& index, int role) const
         case IqrColumn: return formatSignificant(cell.latencyIqrMs, 2);
         case P95Column: return formatSignificant(cell.latencyP95Ms);
         case PowerColumn: return formatSignificant(cell.powerW);
-        case EnergyColumn: return formatSignificant(cell.energyJ * 1000.0);
+        case EnergyColumn: return formatSignificant(cell.energyJ);
         case AccuracyColumn: return QString::number(100.0 * cell.accuracy, 'f', 1);
         case NoisyColumn: return cell.noisy ? QStringLiteral("noisy") : QString();
         default: return {};
@@ -108,7 +108,7 @@ QVariant ProfileCellsModel::headerData(int section, Qt::Orientation orientation,
     case IqrColumn: return QStringLiteral("IQR (ms)");
     case P95Column: return QStringLiteral("p95 (ms)");
     case PowerColumn: return QStringLiteral("Power (W)");
-    case EnergyColumn: return QStringLiteral("Energy (mJ)");
+    case EnergyColumn: return QStringLiteral("Energy (J)");
     case AccuracyColumn: return QStringLiteral("Accuracy (%)");
     case NoisyColumn: return QStringLiteral("Noisy");
     default: return {};
