@@ -115,6 +115,7 @@ void MainWindow::buildMenus()
     rebuildRecentMenu();
     file->addSeparator();
     file->addAction(m_modelsPage->importAction());
+    file->addAction(m_modelsPage->trainAction());
     file->addSeparator();
     QAction* quitAction = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);

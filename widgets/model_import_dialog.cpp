@@ -101,6 +101,12 @@ void ModelImportDialog::setBusy(bool busy, const QString& line)
     updateImportButton();
 }
 
+void ModelImportDialog::setImportAllowed(bool allowed)
+{
+    m_importAllowed = allowed;
+    updateImportButton();
+}
+
 void ModelImportDialog::showResult(bool imported, const QString& message)
 {
     setBusy(false);
@@ -125,8 +131,8 @@ void ModelImportDialog::chooseFile()
 void ModelImportDialog::updateImportButton()
 {
     // Empty fields are the only thing checked here; everything else is the shared import's call.
-    m_importButton->setEnabled(!m_busy && !m_file->text().trimmed().isEmpty() && !m_name->text().trimmed().isEmpty()
-        && !m_inputShape->text().trimmed().isEmpty());
+    m_importButton->setEnabled(!m_busy && m_importAllowed && !m_file->text().trimmed().isEmpty()
+        && !m_name->text().trimmed().isEmpty() && !m_inputShape->text().trimmed().isEmpty());
 }
 
 } // namespace awb::ui

@@ -30,6 +30,8 @@ public:
 
     // While busy, the Import button is off and an indeterminate bar shows `line`.
     void setBusy(bool busy, const QString& line = {});
+    // Off while the Models page trains the zoo: one job with LibTorch at a time.
+    void setImportAllowed(bool allowed);
     // `message` is the refusal (red) or what was imported.
     void showResult(bool imported, const QString& message);
     QString messageText() const;
@@ -51,6 +53,7 @@ private:
     QDialogButtonBox* m_buttons = nullptr;
     QPushButton* m_importButton = nullptr;
     bool m_busy = false;
+    bool m_importAllowed = true;
 };
 
 } // namespace awb::ui

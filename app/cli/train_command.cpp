@@ -5,21 +5,24 @@
 // than replacing the old one: profile cells and runs refer to the model they measured, and those
 // measurements stay valid for the weights they were made with. `models list` and
 // ModelRepository::findByName show the newest version. The weights file itself is replaced.
+// The training and recording are db::trainZooIntoStore (database/zoo_train.h), shared with the
+// GUI's Models page; this file parses the options and prints.
 #include "app/cli/cli_context.h"
 #include "app/cli/interrupt_scope.h"
 #include "app/cli/train_compare.h"
-#include "core/models/zoo.h"
-#include "core/models/zoo_training.h"
-#include "database/repositories.h"
+#include "database/zoo_train.h"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 namespace awb::cli {
 
 namespace {
+
+    namespace fs = std::filesystem;
 
     struct TrainOptions {
         bool zoo = false;
@@ -31,83 +34,42 @@ namespace {
         std::string modelsDir;
     };
 
-    class StderrProgress : public core::TrainingListener {
+    // The shared training's lines on stderr; Ctrl-C (InterruptScope) is its cancel request.
+    class StderrProgress : public db::ZooTrainListener {
     public:
-        explicit StderrProgress(std::string prefix)
-            : m_prefix(std::move(prefix))
-        {
-        }
-        void onProgress(const core::TrainingProgress& progress) override
-        {
-            std::cerr << m_prefix << progress.message << '\n';
-        }
+        void onProgress(const db::ZooTrainProgress& progress) override { std::cerr << progress.message << '\n'; }
         bool cancelRequested() override { return InterruptScope::interrupted(); }
-
-    private:
-        std::string m_prefix;
     };
 
+    // Splits --models; unknown names are the shared check's to refuse.
     std::vector<std::string> selectedModels(const std::string& list)
     {
         std::vector<std::string> names;
-        if (list.empty()) {
-            for (const core::ZooEntry& entry : core::zooEntries())
-                names.push_back(entry.name);
-            return names;
-        }
+        if (list.empty())
+            return names; // the whole zoo
         std::stringstream stream(list);
         std::string name;
         while (std::getline(stream, name, ',')) {
-            if (name.empty())
-                continue;
-            if (!core::findZooEntry(name)) {
-                std::string known;
-                for (const core::ZooEntry& entry : core::zooEntries())
-                    known += (known.empty() ? "" : ", ") + entry.name;
-                throw CliError("unknown zoo model '" + name + "' (known: " + known + ")");
-            }
-            names.push_back(name);
+            if (!name.empty())
+                names.push_back(name);
         }
         if (names.empty())
             throw CliError("--models names no model");
         return names;
     }
 
-    core::TrainingOptions trainingOptions(const TrainOptions& options, const core::ZooEntry& entry)
+    nlohmann::json toJson(const db::ZooTrainedModel& trained)
     {
-        core::TrainingOptions training;
-        // With one output every rule is plain SGD; the chosen rule matters for anytime models only.
-        training.rule = core::trainingRuleFromString(options.rule);
-        training.osgd.scope = options.osgdGlobal ? core::InnerProductScope::Global : core::InnerProductScope::PerTensor;
-        training.epochs = options.epochs > 0 ? options.epochs : entry.recommendedEpochs;
-        training.seed = options.seed;
-        training.progressEverySteps = 0; // one line per epoch
-        return training;
-    }
-
-    // The store rows of one trained model: its data set, the model, and per-input correctness.
-    void storeResult(db::Store& store, const core::FashionMnist& data, core::ZooTrainingResult& result)
-    {
-        core::DatasetRecord dataset = core::fashionMnistTestDataset(data);
-        db::DatasetRepository(store).upsert(dataset);
-
-        std::vector<core::InputCorrectnessRecord> correctness;
-        for (const core::OutputEvaluation& output : result.evaluation.outputs)
-            correctness.push_back({ /*modelId=*/0, output.index, dataset.id, output.correct });
-        db::ModelRepository(store).insert(result.model, correctness);
-    }
-
-    nlohmann::json toJson(const core::ZooTrainingResult& result, const core::TrainingOptions& training)
-    {
+        const core::ModelRecord& model = trained.model;
         nlohmann::json outputs = nlohmann::json::array();
-        for (const core::ModelOutputRecord& output : result.model.outputs) {
+        for (const core::ModelOutputRecord& output : model.outputs) {
             outputs.push_back({ { "index", output.index }, { "accuracy", output.testAccuracy.value() },
                 { "macs", output.cumulativeMacs }, { "parameters", output.cumulativeParameters } });
         }
-        return { { "name", result.model.name }, { "kind", core::toString(result.model.kind) },
-            { "id", result.model.id }, { "epochs", training.epochs }, { "seed", training.seed },
-            { "rule", core::toString(training.rule) }, { "train_seconds", result.report.seconds },
-            { "weights", result.model.filePath }, { "sha256", result.model.fileSha256 }, { "outputs", outputs } };
+        return { { "name", model.name }, { "kind", core::toString(model.kind) }, { "id", model.id },
+            { "epochs", trained.epochs }, { "seed", trained.seed }, { "rule", core::toString(trained.rule) },
+            { "train_seconds", trained.trainSeconds }, { "weights", model.filePath }, { "sha256", model.fileSha256 },
+            { "outputs", outputs } };
     }
 
     void runTrain(const CliContext& context, const TrainOptions& options)
@@ -116,42 +78,44 @@ namespace {
             throw CliError("nothing to train: pass --zoo (or --compare)");
         if (options.rule != "summed" && options.rule != "adaptive" && options.rule != "osgd")
             throw CliError("--rule must be summed, adaptive or osgd, not '" + options.rule + "'");
-        const std::vector<std::string> names = selectedModels(options.models);
-        const std::filesystem::path modelsDir = options.modelsDir.empty()
-            ? db::Store::defaultPath().parent_path() / "models"
-            : std::filesystem::path(options.modelsDir);
+        db::ZooTrainRequest request;
+        request.models = selectedModels(options.models);
+        request.epochs = options.epochs;
+        request.seed = options.seed;
+        request.rule = core::trainingRuleFromString(options.rule);
+        request.osgdGlobal = options.osgdGlobal;
+        request.modelsDir = options.modelsDir.empty() ? db::defaultZooModelsDir() : fs::path(options.modelsDir);
+        request.progressEverySteps = 0; // one line per epoch
 
-        core::FashionMnist data;
+        std::optional<db::Store> store;
+        // Armed once the store is open, as before: Ctrl-C while the data set loads ends the
+        // process at once, and from the first model on it stops at the next training step.
+        std::optional<InterruptScope> interrupts;
+        StderrProgress progress;
+        db::ZooTrainOutcome outcome;
         try {
-            data = core::loadFashionMnist();
-        } catch (const std::runtime_error& error) {
+            outcome = db::trainZooIntoStore(
+                request,
+                [&]() -> db::Store& {
+                    store = context.openStore();
+                    interrupts.emplace();
+                    return *store;
+                },
+                progress);
+        } catch (const db::ZooTrainRequestError& error) {
+            throw CliError(error.what());
+        } catch (const db::ZooTrainDataError& error) {
             throw CliError(error.what(), 1);
         }
-        auto store = context.openStore();
-
-        const InterruptScope interrupts;
-        nlohmann::json trained = nlohmann::json::array();
-        for (const std::string& name : names) {
-            const core::ZooEntry& entry = *core::findZooEntry(name);
-            const core::TrainingOptions training = trainingOptions(options, entry);
-            StderrProgress progress(name + ": ");
-            std::cerr << name << ": training " << training.epochs << " epoch(s), "
-                      << (entry.kind == core::ModelKind::Anytime ? std::string("rule ") + core::toString(training.rule)
-                                                                 : std::string("plain SGD"))
-                      << ", seed " << training.seed << '\n';
-            core::ZooTrainingResult result
-                = core::trainZooModel(name, data, training, modelsDir / (name + ".pt"), &progress);
-            if (result.cancelled)
-                throw CliError("interrupted while training " + name + "; its weights were not written", 130);
-            storeResult(store, data, result);
-            std::cerr << name << ": test accuracy";
-            for (const core::ModelOutputRecord& output : result.model.outputs)
-                std::cerr << ' ' << output.testAccuracy.value();
-            std::cerr << ", weights " << result.model.filePath << '\n';
-            trained.push_back(toJson(result, training));
-        }
-        if (context.json)
+        if (outcome.cancelled())
+            throw CliError(
+                "interrupted while training " + outcome.cancelledModel + "; its weights were not written", 130);
+        if (context.json) {
+            nlohmann::json trained = nlohmann::json::array();
+            for (const db::ZooTrainedModel& model : outcome.trained)
+                trained.push_back(toJson(model));
             std::cout << nlohmann::json { { "trained", trained } }.dump(2) << '\n';
+        }
     }
 
 } // namespace
