@@ -1,12 +1,15 @@
 #include "widgets/frontier_page.h"
 
 #include "core/system/atomic_file.h"
+#include "widgets/frontier_points_item.h"
 
 #include <QBuffer>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QImage>
@@ -117,6 +120,8 @@ FrontierPage::FrontierPage(QWidget* parent)
         y->setLabelFormat(QStringLiteral("%.0f"));
         chart->addAxis(y, Qt::AlignLeft);
     }
+    m_latencyPoints = new FrontierPointsItem(latencyChart());
+    m_energyPoints = new FrontierPointsItem(energyChart());
     auto* energyAxis = new QValueAxis;
     energyAxis->setTitleText(kEnergyTitle);
     energyAxis->setLabelFormat(QStringLiteral("%.3g"));
@@ -220,6 +225,8 @@ void FrontierPage::showFailure(const QString& message)
 // ring, then the filters' choices. Filter changes only replace() points (applyFilters).
 void FrontierPage::rebuildSeries()
 {
+    m_latencyPoints->setSeries({});
+    m_energyPoints->setSeries({});
     m_latencySeries.clear();
     m_energySeries.clear();
     m_seriesCells.clear();
@@ -238,6 +245,7 @@ void FrontierPage::rebuildSeries()
             series->setMarkerSize(kMarkerSize);
             series->setColor(data.colour);
             series->setBorderColor(data.colour.darker(140));
+            series->setPointsVisible(false); // drawn by m_latencyPoints / m_energyPoints
             (isLatency ? latencyChart() : energyChart())->addSeries(series);
             connect(series, &QScatterSeries::hovered, this,
                 [this, i, isLatency](const QPointF& point, bool state) { onHovered(i, point, state, isLatency); });
@@ -262,6 +270,8 @@ void FrontierPage::rebuildSeries()
         (chart == latencyChart() ? m_latencyFront : m_energyFront) = front;
         (chart == latencyChart() ? m_latencySelection : m_energySelection) = selection;
     }
+    m_latencyPoints->setSeries(m_latencySeries);
+    m_energyPoints->setSeries(m_energySeries);
     for (QChart* chart : { latencyChart(), energyChart() }) {
         for (QAbstractSeries* series : chart->series()) {
             for (QAbstractAxis* axis : chart->axes())
@@ -295,26 +305,45 @@ void FrontierPage::applyFilters()
     m_data.setModelFilter(model.isValid() ? std::optional(model.toString().toStdString()) : std::nullopt);
     m_data.setCapFilter(cap.isValid() ? std::optional(cap.toDouble()) : std::nullopt);
     m_view = m_data.view();
-    // One replace() per changed series: the chart redraws once per series, not once per point.
-    // Qt Charts keeps one graphics item per scatter point, so creating and deleting them is most
-    // of a filter change's cost; a series the filter empties is hidden with its points kept, and
-    // showing it again costs no replace().
+    // One replace() per changed series. Qt Charts keeps one (hidden) graphics item per point of a
+    // scatter series and rebuilds them all when the series' visibility changes, so an emptied series
+    // is cleared before it is hidden and a returning one shown before it is filled: each change
+    // costs only the items of the points that come or go.
     for (std::size_t i = 0; i < m_view.series.size() && i < m_latencySeries.size(); ++i) {
         const FrontierSeriesData& data = m_view.series[i];
-        const bool empty = data.cells.empty();
-        if (!empty && data.cells != m_seriesCells[i]) {
-            m_latencySeries[i]->replace(toList(data.latencyPoints));
-            m_energySeries[i]->replace(toList(data.energyPoints));
+        QScatterSeries* latency = m_latencySeries[i];
+        QScatterSeries* energy = m_energySeries[i];
+        if (data.cells.empty()) {
+            if (!m_seriesCells[i].empty()) {
+                latency->clear();
+                energy->clear();
+                m_seriesCells[i].clear();
+            }
+            latency->setVisible(false);
+            energy->setVisible(false);
+            continue;
+        }
+        latency->setVisible(true);
+        energy->setVisible(true);
+        if (data.cells != m_seriesCells[i]) {
+            latency->replace(toList(data.latencyPoints));
+            energy->replace(toList(data.energyPoints));
             m_seriesCells[i] = data.cells;
         }
-        m_latencySeries[i]->setVisible(!empty);
-        m_energySeries[i]->setVisible(!empty);
     }
     if (m_latencyFront) {
         m_latencyFront->replace(toList(m_view.latencyFront));
         m_energyFront->replace(toList(m_view.energyFront));
     }
     updateSelectionMarkers();
+    m_latencyPoints->refresh();
+    m_energyPoints->refresh();
+    // Lay the charts out now (their legends lost or gained entries), not in a later pass of the
+    // event loop: otherwise the charts are painted once before and once after the layout.
+    for (QChart* chart : { latencyChart(), energyChart() }) {
+        QCoreApplication::sendPostedEvents(chart->legend(), QEvent::LayoutRequest);
+        QCoreApplication::sendPostedEvents(chart, QEvent::LayoutRequest);
+    }
 }
 
 void FrontierPage::attachLatencyAxis(bool logScale)
@@ -342,6 +371,7 @@ void FrontierPage::attachLatencyAxis(bool logScale)
     axis->setRange(low, high);
     for (QAbstractSeries* series : chart->series())
         series->attachAxis(axis);
+    m_latencyPoints->refresh();
 }
 
 void FrontierPage::setLatencyLogScale(bool logScale)

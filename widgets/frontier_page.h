@@ -19,6 +19,8 @@ class QScatterSeries;
 
 namespace awb::ui {
 
+class FrontierPointsItem;
+
 // The Frontier page: accuracy vs latency and accuracy vs energy of one profile session, one
 // point per model × output × cap, coloured by cap, marked by model kind (circle: traditional,
 // square: anytime), with each Pareto front drawn as a line. Filters by model and cap, a log
@@ -44,7 +46,8 @@ public:
     QChart* latencyChart() const;
     QChart* energyChart() const;
     // Series per chart, in FrontierView::series order. A series the filters empty is hidden
-    // (isVisible() false) and may keep its old points.
+    // (isVisible() false) and holds no points. They draw no points themselves (pointsVisible()
+    // false): a FrontierPointsItem per chart draws them and emits their hovered() and clicked().
     const std::vector<QScatterSeries*>& latencySeries() const { return m_latencySeries; }
     const std::vector<QScatterSeries*>& energySeries() const { return m_energySeries; }
     QLineSeries* latencyFrontSeries() const { return m_latencyFront; }
@@ -116,6 +119,8 @@ private:
     std::vector<QScatterSeries*> m_energySeries;
     // The cells each series holds now (FrontierSeriesData::cells), to skip unchanged replace()s.
     std::vector<std::vector<int>> m_seriesCells;
+    FrontierPointsItem* m_latencyPoints = nullptr; // owned by the charts
+    FrontierPointsItem* m_energyPoints = nullptr;
     QLineSeries* m_latencyFront = nullptr;
     QLineSeries* m_energyFront = nullptr;
     QScatterSeries* m_latencySelection = nullptr;
