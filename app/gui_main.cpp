@@ -1,6 +1,7 @@
 // alertwb: the workbench GUI. Only parses the command line and wires the main window.
 
 #include "database/store.h"
+#include "widgets/color_scheme.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -16,7 +17,8 @@ constexpr const char* kUsage
     = "Usage: alertwb [--version] [FILE]\n"
       "  FILE       workbench store to open (default: $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
       "  --version  print the version and exit\n"
-      "Without a display, run with QT_QPA_PLATFORM=offscreen.\n";
+      "Without a display, run with QT_QPA_PLATFORM=offscreen.\n"
+      "ALERTWB_COLOR_SCHEME=light|dark overrides the desktop's light/dark setting.\n";
 
 } // namespace
 
@@ -58,6 +60,13 @@ int main(int argc, char* argv[])
             static_cast<long long>(positional.size()), kUsage);
         return 2;
     }
+
+    // Light or dark as the desktop says (portal, then $GTK_THEME) unless $ALERTWB_COLOR_SCHEME
+    // decides; applied before the window exists, and again whenever the portal's setting changes.
+    awb::ui::ColorSchemeWatcher colorScheme(awb::ui::colorSchemeHintsFromEnvironment());
+    colorScheme.listenToPortal();
+    awb::ui::applyColorScheme(colorScheme.scheme());
+    QObject::connect(&colorScheme, &awb::ui::ColorSchemeWatcher::schemeChanged, &app, &awb::ui::applyColorScheme);
 
     awb::ui::MainWindow window;
     window.show();

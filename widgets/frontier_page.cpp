@@ -1,6 +1,7 @@
 #include "widgets/frontier_page.h"
 
 #include "core/system/atomic_file.h"
+#include "widgets/color_scheme.h"
 #include "widgets/frontier_points_item.h"
 
 #include <QBuffer>
@@ -30,6 +31,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <tuple>
 
 namespace awb::ui {
 
@@ -150,6 +152,7 @@ FrontierPage::FrontierPage(QWidget* parent)
     connect(m_loader, &FrontierLoader::loaded, this, &FrontierPage::applySnapshot);
     connect(m_loader, &FrontierLoader::loadFailed, this, &FrontierPage::showFailure);
     setStorePath(QString());
+    followPalette(); // a page made under a dark palette starts dark
 }
 
 FrontierPage::~FrontierPage() = default;
@@ -258,18 +261,15 @@ void FrontierPage::rebuildSeries()
     for (QChart* chart : { latencyChart(), energyChart() }) {
         auto* front = new QLineSeries;
         front->setName(QStringLiteral("Pareto front"));
-        front->setPen(QPen(Qt::black, 1.5));
         chart->addSeries(front);
         auto* selection = new QScatterSeries;
         selection->setMarkerSize(kSelectionMarkerSize);
-        selection->setColor(Qt::transparent);
-        selection->setBorderColor(Qt::black);
-        selection->setPen(QPen(Qt::black, 2.0));
         chart->addSeries(selection);
         hideFromLegend(chart, selection);
         (chart == latencyChart() ? m_latencyFront : m_energyFront) = front;
         (chart == latencyChart() ? m_latencySelection : m_energySelection) = selection;
     }
+    styleOverlays();
     m_latencyPoints->setSeries(m_latencySeries);
     m_energyPoints->setSeries(m_energySeries);
     for (QChart* chart : { latencyChart(), energyChart() }) {
@@ -441,6 +441,55 @@ void FrontierPage::updateSelectionMarkers()
     }
     m_latencySelection->replace(latency);
     m_energySelection->replace(energy);
+}
+
+void FrontierPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // A new application palette reaches the page as a PaletteChange once its palette resolves.
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
+}
+
+void FrontierPage::followPalette()
+{
+    const QChart::ChartTheme theme = isDarkPalette(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (latencyChart()->theme() == theme)
+        return;
+    // setTheme() restyles every series; the cap colours are what the charts mean, so they stay.
+    std::vector<std::tuple<QScatterSeries*, QColor, QColor>> colours;
+    for (const auto* list : { &m_latencySeries, &m_energySeries }) {
+        for (QScatterSeries* series : *list)
+            colours.emplace_back(series, series->color(), series->borderColor());
+    }
+    latencyChart()->setTheme(theme);
+    energyChart()->setTheme(theme);
+    for (const auto& [series, fill, border] : colours) {
+        series->setColor(fill);
+        series->setBorderColor(border);
+    }
+    styleOverlays();
+    m_latencyPoints->refresh();
+    m_energyPoints->refresh();
+}
+
+// The Pareto fronts and the selection ring in the chart's ink: black on the light theme, the
+// palette's text colour on the dark one.
+void FrontierPage::styleOverlays()
+{
+    const QColor ink
+        = latencyChart()->theme() == QChart::ChartThemeDark ? palette().color(QPalette::WindowText) : QColor(Qt::black);
+    for (QLineSeries* front : { m_latencyFront, m_energyFront }) {
+        if (front)
+            front->setPen(QPen(ink, 1.5));
+    }
+    for (QScatterSeries* selection : { m_latencySelection, m_energySelection }) {
+        if (!selection)
+            continue;
+        selection->setColor(Qt::transparent);
+        selection->setBorderColor(ink);
+        selection->setPen(QPen(ink, 2.0));
+    }
 }
 
 bool FrontierPage::exportPng(const QString& path)

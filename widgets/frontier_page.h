@@ -26,7 +26,8 @@ class FrontierPointsItem;
 // square: anytime), with each Pareto front drawn as a line. Filters by model and cap, a log
 // scale for latency, PNG/SVG export. The session loads on a FrontierLoader thread; the
 // filtering and fronts come from FrontierData, so this class only moves points into series.
-// An emulated session says so in a banner and in both chart titles.
+// An emulated session says so in a banner and in both chart titles. The charts follow the
+// palette: ChartThemeDark under a dark one, ChartThemeLight otherwise, with the cap colours kept.
 class FrontierPage : public QWidget {
     Q_OBJECT
 
@@ -82,12 +83,17 @@ Q_SIGNALS:
     void sessionLoadFailed(const QString& message);
     void cellSelected(qint64 cellId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void applySnapshot(const std::shared_ptr<const FrontierSnapshot>& snapshot);
     void showFailure(const QString& message);
     void rebuildSeries();
     void applyFilters();
     void updateSelectionMarkers();
+    void followPalette();
+    void styleOverlays();
     void attachLatencyAxis(bool logScale);
     void onHovered(int seriesIndex, const QPointF& point, bool entered, bool latencyChart);
     void onClicked(int seriesIndex, const QPointF& point, bool latencyChart);

@@ -1,3 +1,4 @@
+#include "widgets/color_scheme.h"
 #include "widgets/frontier_page.h"
 #include "widgets/history_model.h"
 #include "widgets/history_page.h"
@@ -342,6 +343,38 @@ TEST_F(WidgetsFrontierPage, TheMouseOverAPointShowsItsTooltipAndAClickSelectsIt)
     // A click beside every point selects nothing.
     QTest::mouseClick(viewport, Qt::LeftButton, {}, point + QPoint(40, 40));
     EXPECT_EQ(selected.count(), 1);
+}
+
+// Puts the application's palette back however the test ends.
+struct RestoreColorScheme {
+    ~RestoreColorScheme() { awb::ui::applyColorScheme(awb::ui::ColorScheme::System); }
+};
+
+TEST_F(WidgetsFrontierPage, ChartsFollowTheColourSchemeAndKeepTheCapColours)
+{
+    const auto sample = createFrontierSample(file("a.sqlite"), "emulated");
+    awb::ui::MainWindow window; // the page as it lives in the application: a child of the window
+    window.setInteractive(false);
+    FrontierPage& page = *window.frontierPage();
+    show(page, sample);
+    ASSERT_EQ(page.latencyChart()->theme(), QChart::ChartThemeLight);
+    const QColor capColour = page.latencySeries()[0]->color();
+    const QColor frontColour = page.latencyFrontSeries()->pen().color();
+    EXPECT_EQ(frontColour, QColor(Qt::black));
+
+    const RestoreColorScheme restore;
+    awb::ui::applyColorScheme(awb::ui::ColorScheme::Dark);
+    EXPECT_EQ(page.latencyChart()->theme(), QChart::ChartThemeDark);
+    EXPECT_EQ(page.energyChart()->theme(), QChart::ChartThemeDark);
+    EXPECT_EQ(page.latencySeries()[0]->color(), capColour);
+    EXPECT_EQ(page.energySeries()[0]->color(), capColour);
+    // The front is drawn in the palette's light text colour, readable on the dark chart.
+    EXPECT_GT(page.latencyFrontSeries()->pen().color().lightness(), 128);
+
+    awb::ui::applyColorScheme(awb::ui::ColorScheme::Light);
+    EXPECT_EQ(page.latencyChart()->theme(), QChart::ChartThemeLight);
+    EXPECT_EQ(page.latencySeries()[0]->color(), capColour);
+    EXPECT_EQ(page.latencyFrontSeries()->pen().color(), frontColour);
 }
 
 TEST_F(WidgetsFrontierPage, ActivatingASessionOnTheHistoryPageOpensItHere)
