@@ -3,6 +3,7 @@
 #include "core/power/cap_state.h"
 #include "core/power/power_backend.h"
 #include "database/store.h"
+#include "widgets/color_scheme.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -20,7 +21,8 @@ constexpr const char* kUsage
       "  FILE       workbench store to open (default: the last one opened, else\n"
       "             $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
       "  --version  print the version and exit\n"
-      "Without a display, run with QT_QPA_PLATFORM=offscreen.\n";
+      "Without a display, run with QT_QPA_PLATFORM=offscreen.\n"
+      "ALERTWB_COLOR_SCHEME=light|dark overrides the desktop's light/dark setting.\n";
 
 // Caps a run killed mid-sweep left behind go back before anything else happens, as in the CLI.
 // Returns one line for the status bar; empty when there was nothing to do.
@@ -79,6 +81,13 @@ int main(int argc, char* argv[])
             static_cast<long long>(positional.size()), kUsage);
         return 2;
     }
+
+    // Light or dark as the desktop says (portal, then $GTK_THEME) unless $ALERTWB_COLOR_SCHEME
+    // decides; applied before the window exists, and again whenever the portal's setting changes.
+    awb::ui::ColorSchemeWatcher colorScheme(awb::ui::colorSchemeHintsFromEnvironment());
+    colorScheme.listenToPortal();
+    awb::ui::applyColorScheme(colorScheme.scheme());
+    QObject::connect(&colorScheme, &awb::ui::ColorSchemeWatcher::schemeChanged, &app, &awb::ui::applyColorScheme);
 
     awb::ui::MainWindow window;
     window.show();

@@ -1,12 +1,16 @@
 #include "widgets/frontier_page.h"
 
 #include "core/system/atomic_file.h"
+#include "widgets/color_scheme.h"
+#include "widgets/frontier_points_item.h"
 
 #include <QBuffer>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QImage>
@@ -27,6 +31,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <tuple>
 
 namespace awb::ui {
 
@@ -117,6 +122,8 @@ FrontierPage::FrontierPage(QWidget* parent)
         y->setLabelFormat(QStringLiteral("%.0f"));
         chart->addAxis(y, Qt::AlignLeft);
     }
+    m_latencyPoints = new FrontierPointsItem(latencyChart());
+    m_energyPoints = new FrontierPointsItem(energyChart());
     auto* energyAxis = new QValueAxis;
     energyAxis->setTitleText(kEnergyTitle);
     energyAxis->setLabelFormat(QStringLiteral("%.3g"));
@@ -145,6 +152,7 @@ FrontierPage::FrontierPage(QWidget* parent)
     connect(m_loader, &FrontierLoader::loaded, this, &FrontierPage::applySnapshot);
     connect(m_loader, &FrontierLoader::loadFailed, this, &FrontierPage::showFailure);
     setStorePath(QString());
+    followPalette(); // a page made under a dark palette starts dark
 }
 
 FrontierPage::~FrontierPage() = default;
@@ -220,6 +228,8 @@ void FrontierPage::showFailure(const QString& message)
 // ring, then the filters' choices. Filter changes only replace() points (applyFilters).
 void FrontierPage::rebuildSeries()
 {
+    m_latencyPoints->setSeries({});
+    m_energyPoints->setSeries({});
     m_latencySeries.clear();
     m_energySeries.clear();
     m_seriesCells.clear();
@@ -238,6 +248,7 @@ void FrontierPage::rebuildSeries()
             series->setMarkerSize(kMarkerSize);
             series->setColor(data.colour);
             series->setBorderColor(data.colour.darker(140));
+            series->setPointsVisible(false); // drawn by m_latencyPoints / m_energyPoints
             (isLatency ? latencyChart() : energyChart())->addSeries(series);
             connect(series, &QScatterSeries::hovered, this,
                 [this, i, isLatency](const QPointF& point, bool state) { onHovered(i, point, state, isLatency); });
@@ -250,18 +261,17 @@ void FrontierPage::rebuildSeries()
     for (QChart* chart : { latencyChart(), energyChart() }) {
         auto* front = new QLineSeries;
         front->setName(QStringLiteral("Pareto front"));
-        front->setPen(QPen(Qt::black, 1.5));
         chart->addSeries(front);
         auto* selection = new QScatterSeries;
         selection->setMarkerSize(kSelectionMarkerSize);
-        selection->setColor(Qt::transparent);
-        selection->setBorderColor(Qt::black);
-        selection->setPen(QPen(Qt::black, 2.0));
         chart->addSeries(selection);
         hideFromLegend(chart, selection);
         (chart == latencyChart() ? m_latencyFront : m_energyFront) = front;
         (chart == latencyChart() ? m_latencySelection : m_energySelection) = selection;
     }
+    styleOverlays();
+    m_latencyPoints->setSeries(m_latencySeries);
+    m_energyPoints->setSeries(m_energySeries);
     for (QChart* chart : { latencyChart(), energyChart() }) {
         for (QAbstractSeries* series : chart->series()) {
             for (QAbstractAxis* axis : chart->axes())
@@ -295,26 +305,45 @@ void FrontierPage::applyFilters()
     m_data.setModelFilter(model.isValid() ? std::optional(model.toString().toStdString()) : std::nullopt);
     m_data.setCapFilter(cap.isValid() ? std::optional(cap.toDouble()) : std::nullopt);
     m_view = m_data.view();
-    // One replace() per changed series: the chart redraws once per series, not once per point.
-    // Qt Charts keeps one graphics item per scatter point, so creating and deleting them is most
-    // of a filter change's cost; a series the filter empties is hidden with its points kept, and
-    // showing it again costs no replace().
+    // One replace() per changed series. Qt Charts keeps one (hidden) graphics item per point of a
+    // scatter series and rebuilds them all when the series' visibility changes, so an emptied series
+    // is cleared before it is hidden and a returning one shown before it is filled: each change
+    // costs only the items of the points that come or go.
     for (std::size_t i = 0; i < m_view.series.size() && i < m_latencySeries.size(); ++i) {
         const FrontierSeriesData& data = m_view.series[i];
-        const bool empty = data.cells.empty();
-        if (!empty && data.cells != m_seriesCells[i]) {
-            m_latencySeries[i]->replace(toList(data.latencyPoints));
-            m_energySeries[i]->replace(toList(data.energyPoints));
+        QScatterSeries* latency = m_latencySeries[i];
+        QScatterSeries* energy = m_energySeries[i];
+        if (data.cells.empty()) {
+            if (!m_seriesCells[i].empty()) {
+                latency->clear();
+                energy->clear();
+                m_seriesCells[i].clear();
+            }
+            latency->setVisible(false);
+            energy->setVisible(false);
+            continue;
+        }
+        latency->setVisible(true);
+        energy->setVisible(true);
+        if (data.cells != m_seriesCells[i]) {
+            latency->replace(toList(data.latencyPoints));
+            energy->replace(toList(data.energyPoints));
             m_seriesCells[i] = data.cells;
         }
-        m_latencySeries[i]->setVisible(!empty);
-        m_energySeries[i]->setVisible(!empty);
     }
     if (m_latencyFront) {
         m_latencyFront->replace(toList(m_view.latencyFront));
         m_energyFront->replace(toList(m_view.energyFront));
     }
     updateSelectionMarkers();
+    m_latencyPoints->refresh();
+    m_energyPoints->refresh();
+    // Lay the charts out now (their legends lost or gained entries), not in a later pass of the
+    // event loop: otherwise the charts are painted once before and once after the layout.
+    for (QChart* chart : { latencyChart(), energyChart() }) {
+        QCoreApplication::sendPostedEvents(chart->legend(), QEvent::LayoutRequest);
+        QCoreApplication::sendPostedEvents(chart, QEvent::LayoutRequest);
+    }
 }
 
 void FrontierPage::attachLatencyAxis(bool logScale)
@@ -342,6 +371,7 @@ void FrontierPage::attachLatencyAxis(bool logScale)
     axis->setRange(low, high);
     for (QAbstractSeries* series : chart->series())
         series->attachAxis(axis);
+    m_latencyPoints->refresh();
 }
 
 void FrontierPage::setLatencyLogScale(bool logScale)
@@ -411,6 +441,55 @@ void FrontierPage::updateSelectionMarkers()
     }
     m_latencySelection->replace(latency);
     m_energySelection->replace(energy);
+}
+
+void FrontierPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // A new application palette reaches the page as a PaletteChange once its palette resolves.
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
+}
+
+void FrontierPage::followPalette()
+{
+    const QChart::ChartTheme theme = isDarkPalette(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (latencyChart()->theme() == theme)
+        return;
+    // setTheme() restyles every series; the cap colours are what the charts mean, so they stay.
+    std::vector<std::tuple<QScatterSeries*, QColor, QColor>> colours;
+    for (const auto* list : { &m_latencySeries, &m_energySeries }) {
+        for (QScatterSeries* series : *list)
+            colours.emplace_back(series, series->color(), series->borderColor());
+    }
+    latencyChart()->setTheme(theme);
+    energyChart()->setTheme(theme);
+    for (const auto& [series, fill, border] : colours) {
+        series->setColor(fill);
+        series->setBorderColor(border);
+    }
+    styleOverlays();
+    m_latencyPoints->refresh();
+    m_energyPoints->refresh();
+}
+
+// The Pareto fronts and the selection ring in the chart's ink: black on the light theme, the
+// palette's text colour on the dark one.
+void FrontierPage::styleOverlays()
+{
+    const QColor ink
+        = latencyChart()->theme() == QChart::ChartThemeDark ? palette().color(QPalette::WindowText) : QColor(Qt::black);
+    for (QLineSeries* front : { m_latencyFront, m_energyFront }) {
+        if (front)
+            front->setPen(QPen(ink, 1.5));
+    }
+    for (QScatterSeries* selection : { m_latencySelection, m_energySelection }) {
+        if (!selection)
+            continue;
+        selection->setColor(Qt::transparent);
+        selection->setBorderColor(ink);
+        selection->setPen(QPen(ink, 2.0));
+    }
 }
 
 bool FrontierPage::exportPng(const QString& path)

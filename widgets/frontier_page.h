@@ -19,12 +19,15 @@ class QScatterSeries;
 
 namespace awb::ui {
 
+class FrontierPointsItem;
+
 // The Frontier page: accuracy vs latency and accuracy vs energy of one profile session, one
 // point per model × output × cap, coloured by cap, marked by model kind (circle: traditional,
 // square: anytime), with each Pareto front drawn as a line. Filters by model and cap, a log
 // scale for latency, PNG/SVG export. The session loads on a FrontierLoader thread; the
 // filtering and fronts come from FrontierData, so this class only moves points into series.
-// An emulated session says so in a banner and in both chart titles.
+// An emulated session says so in a banner and in both chart titles. The charts follow the
+// palette: ChartThemeDark under a dark one, ChartThemeLight otherwise, with the cap colours kept.
 class FrontierPage : public QWidget {
     Q_OBJECT
 
@@ -44,7 +47,8 @@ public:
     QChart* latencyChart() const;
     QChart* energyChart() const;
     // Series per chart, in FrontierView::series order. A series the filters empty is hidden
-    // (isVisible() false) and may keep its old points.
+    // (isVisible() false) and holds no points. They draw no points themselves (pointsVisible()
+    // false): a FrontierPointsItem per chart draws them and emits their hovered() and clicked().
     const std::vector<QScatterSeries*>& latencySeries() const { return m_latencySeries; }
     const std::vector<QScatterSeries*>& energySeries() const { return m_energySeries; }
     QLineSeries* latencyFrontSeries() const { return m_latencyFront; }
@@ -79,12 +83,17 @@ Q_SIGNALS:
     void sessionLoadFailed(const QString& message);
     void cellSelected(qint64 cellId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void applySnapshot(const std::shared_ptr<const FrontierSnapshot>& snapshot);
     void showFailure(const QString& message);
     void rebuildSeries();
     void applyFilters();
     void updateSelectionMarkers();
+    void followPalette();
+    void styleOverlays();
     void attachLatencyAxis(bool logScale);
     void onHovered(int seriesIndex, const QPointF& point, bool entered, bool latencyChart);
     void onClicked(int seriesIndex, const QPointF& point, bool latencyChart);
@@ -116,6 +125,8 @@ private:
     std::vector<QScatterSeries*> m_energySeries;
     // The cells each series holds now (FrontierSeriesData::cells), to skip unchanged replace()s.
     std::vector<std::vector<int>> m_seriesCells;
+    FrontierPointsItem* m_latencyPoints = nullptr; // owned by the charts
+    FrontierPointsItem* m_energyPoints = nullptr;
     QLineSeries* m_latencyFront = nullptr;
     QLineSeries* m_energyFront = nullptr;
     QScatterSeries* m_latencySelection = nullptr;

@@ -1,3 +1,4 @@
+#include "widgets/color_scheme.h"
 #include "widgets/frontier_page.h"
 #include "widgets/profile_cells_model.h"
 #include "widgets/profile_page.h"
@@ -7,6 +8,7 @@
 
 #include <QAbstractAxis>
 #include <QChart>
+#include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -21,6 +23,7 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <gtest/gtest.h>
 #include <map>
@@ -276,6 +279,104 @@ TEST_F(WidgetsFrontierPage, SelectionSignalAndSlotRoundTrip)
     page.capFilter()->setCurrentIndex(page.capFilter()->findText(QStringLiteral("20 W")));
     EXPECT_EQ(ring->count(), 0);
     EXPECT_EQ(page.selectedCellId(), anytimeAt10);
+}
+
+// Where a chart draws `value` of `series`, in its view's viewport coordinates.
+QPoint viewportPosition(QChart* chart, QScatterSeries* series, const QPointF& value)
+{
+    const auto* view = qobject_cast<const QChartView*>(chart->scene()->views().first());
+    return view->mapFromScene(chart->mapToScene(chart->mapToPosition(value, series)));
+}
+
+QWidget* viewportOf(const QChart* chart) { return chart->scene()->views().first()->viewport(); }
+
+TEST_F(WidgetsFrontierPage, DrawsEachPointInItsCapColour)
+{
+    const auto sample = createFrontierSample(file("a.sqlite"), "emulated");
+    FrontierPage page;
+    page.resize(1200, 600);
+    show(page, sample);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    // cnn-small at 10 W (20 ms, 80 %) on the latency chart and at 20 W (0.25 J, 80 %) on the energy
+    // chart: off both fronts, so no line crosses their centres.
+    QScatterSeries* latencyAt10 = page.latencySeries()[0];
+    QScatterSeries* energyAt20 = page.energySeries()[2];
+    const auto colourAt = [](QChart* chart, QScatterSeries* series, const QPointF& value) {
+        const QImage image = viewportOf(chart)->grab().toImage();
+        return image.pixel(viewportPosition(chart, series, value) * image.devicePixelRatio());
+    };
+    EXPECT_EQ(colourAt(page.latencyChart(), latencyAt10, QPointF(20.0, 80.0)), latencyAt10->color().rgb());
+    EXPECT_EQ(colourAt(page.energyChart(), energyAt20, QPointF(0.25, 80.0)), energyAt20->color().rgb());
+    EXPECT_NE(latencyAt10->color().rgb(), energyAt20->color().rgb());
+    // On a log latency axis the point moves, and is drawn where the chart puts it.
+    page.setLatencyLogScale(true);
+    EXPECT_EQ(colourAt(page.latencyChart(), latencyAt10, QPointF(20.0, 80.0)), latencyAt10->color().rgb());
+    page.setLatencyLogScale(false);
+
+    // A filtered-out point is not drawn: its centre shows the plot's background.
+    page.capFilter()->setCurrentIndex(page.capFilter()->findText(QStringLiteral("20 W")));
+    EXPECT_NE(colourAt(page.latencyChart(), latencyAt10, QPointF(20.0, 80.0)), latencyAt10->color().rgb());
+}
+
+TEST_F(WidgetsFrontierPage, TheMouseOverAPointShowsItsTooltipAndAClickSelectsIt)
+{
+    const auto sample = createFrontierSample(file("a.sqlite"), "emulated");
+    FrontierPage page;
+    page.resize(1200, 600);
+    show(page, sample);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy selected(&page, &FrontierPage::cellSelected);
+
+    // anytime-2 output 1 at 10 W: 30 ms, 90 % on the latency chart.
+    QScatterSeries* anytimeAt10 = page.latencySeries()[1];
+    const QPoint point = viewportPosition(page.latencyChart(), anytimeAt10, QPointF(30.0, 90.0));
+    QWidget* viewport = viewportOf(page.latencyChart());
+    QTest::mouseMove(viewport, point);
+    EXPECT_TRUE(page.hoverText().startsWith(QStringLiteral("anytime-2 (anytime), output 1, cap 10 W")))
+        << page.hoverText().toStdString();
+    QTest::mouseMove(viewport, point + QPoint(40, 40)); // empty plot area
+    EXPECT_TRUE(page.hoverText().isEmpty()) << page.hoverText().toStdString();
+
+    QTest::mouseClick(viewport, Qt::LeftButton, {}, point);
+    ASSERT_EQ(selected.count(), 1);
+    EXPECT_EQ(selected.at(0).at(0).toLongLong(), sample.cellIds.at("anytime-2/1@10"));
+    // A click beside every point selects nothing.
+    QTest::mouseClick(viewport, Qt::LeftButton, {}, point + QPoint(40, 40));
+    EXPECT_EQ(selected.count(), 1);
+}
+
+// Puts the application's palette back however the test ends.
+struct RestoreColorScheme {
+    ~RestoreColorScheme() { awb::ui::applyColorScheme(awb::ui::ColorScheme::System); }
+};
+
+TEST_F(WidgetsFrontierPage, ChartsFollowTheColourSchemeAndKeepTheCapColours)
+{
+    const auto sample = createFrontierSample(file("a.sqlite"), "emulated");
+    awb::ui::MainWindow window; // the page as it lives in the application: a child of the window
+    window.setInteractive(false);
+    FrontierPage& page = *window.frontierPage();
+    show(page, sample);
+    ASSERT_EQ(page.latencyChart()->theme(), QChart::ChartThemeLight);
+    const QColor capColour = page.latencySeries()[0]->color();
+    const QColor frontColour = page.latencyFrontSeries()->pen().color();
+    EXPECT_EQ(frontColour, QColor(Qt::black));
+
+    const RestoreColorScheme restore;
+    awb::ui::applyColorScheme(awb::ui::ColorScheme::Dark);
+    EXPECT_EQ(page.latencyChart()->theme(), QChart::ChartThemeDark);
+    EXPECT_EQ(page.energyChart()->theme(), QChart::ChartThemeDark);
+    EXPECT_EQ(page.latencySeries()[0]->color(), capColour);
+    EXPECT_EQ(page.energySeries()[0]->color(), capColour);
+    // The front is drawn in the palette's light text colour, readable on the dark chart.
+    EXPECT_GT(page.latencyFrontSeries()->pen().color().lightness(), 128);
+
+    awb::ui::applyColorScheme(awb::ui::ColorScheme::Light);
+    EXPECT_EQ(page.latencyChart()->theme(), QChart::ChartThemeLight);
+    EXPECT_EQ(page.latencySeries()[0]->color(), capColour);
+    EXPECT_EQ(page.latencyFrontSeries()->pen().color(), frontColour);
 }
 
 TEST_F(WidgetsFrontierPage, ActivatingASessionOnTheHistoryPageOpensItHereAndOnTheProfilePage)
