@@ -184,8 +184,11 @@ QGroupBox* ProfilePage::buildSweepBox()
     m_backend = new QComboBox(box);
     m_backend->addItems({ QStringLiteral("auto"), QStringLiteral("rapl"), QStringLiteral("nvml"), QStringLiteral("emulated") });
     m_backendCapability = new QLabel(box);
-    m_backendCapability->setWordWrap(true);
+    // One line per backend; a wrapped label would reserve room for lines it does not have.
+    m_backendCapability->setWordWrap(false);
     m_backendCapability->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_backendCapability->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_backendCapability->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     connect(m_backend, &QComboBox::currentTextChanged, this, [this] { updateBackendCapability(); });
     form->addRow(QStringLiteral("Power backend"), m_backend);
     form->addRow(QString(), m_backendCapability);
@@ -381,6 +384,7 @@ void ProfilePage::applyState(const ProfilePageState& state)
 void ProfilePage::updateBackendCapability()
 {
     m_backendCapability->setText(capabilityText(m_backend->currentText(), m_backends));
+    m_backendCapability->setToolTip(m_backendCapability->text());
 }
 
 void ProfilePage::showSession(qint64 sessionId)
