@@ -1,0 +1,3 @@
+#include "core/control/slowdown_filter.h"
+#include <gtest/gtest.h>
+TEST(CoreControlFilter, Placeholder) { }
