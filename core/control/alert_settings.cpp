@@ -54,7 +54,9 @@ nlohmann::ordered_json AlertSettings::toJson() const
             { { "mu0", slowdown.initialMean }, { "p0", slowdown.initialVariance }, { "r", slowdown.measurementVariance },
                 { "q0", slowdown.minProcessNoise }, { "alpha", slowdown.processNoiseSmoothing },
                 { "adaptive_q", slowdown.adaptiveProcessNoise },
-                { "sigma2", slowdown.predictiveVariance ? "p_plus_r" : "p" } } },
+                { "sigma2",
+                    std::string(slowdown.predictiveVariance ? "p_plus_r" : "p")
+                        + (slowdown.includeNextProcessNoise ? "_plus_next_q" : "") } } },
         { "idle_power_filter",
             { { "initial_w", idlePower.initialPowerW }, { "initial_variance_w2", idlePower.initialVarianceW2 },
                 { "q_w2", idlePower.processNoiseW2 }, { "r_w2", idlePower.measurementVarianceW2 } } },

@@ -20,6 +20,10 @@ struct SlowdownFilterSettings {
     // true: σ² = P + R, the predictive variance of the next observation (spec default);
     // false: σ² = P, the uncertainty of the mean alone.
     bool predictiveVariance = true;
+    // Adds the process noise of the next step, Q(n+1), to σ²: the exact predictive variance of a
+    // random walk. Off by default (the spec's σ² = P + R); with it the estimator turns cautious
+    // right after a change, when Q is large (with the spec's σ², P ≤ R bounds the caution).
+    bool includeNextProcessNoise = false;
 };
 
 // The idle-power Kalman filter: random walk with a constant process noise, in W.

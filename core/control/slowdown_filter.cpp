@@ -41,7 +41,9 @@ void SlowdownFilter::reset()
 
 double SlowdownFilter::predictiveVariance() const
 {
-    return m_settings.predictiveVariance ? m_variance + m_settings.measurementVariance : m_variance;
+    const double measurement = m_settings.predictiveVariance ? m_settings.measurementVariance : 0.0;
+    const double nextProcess = m_settings.includeNextProcessNoise ? m_processNoise : 0.0;
+    return m_variance + measurement + nextProcess;
 }
 
 } // namespace awb::core

@@ -23,7 +23,7 @@ public:
     double variance() const { return m_variance; } // P
     double processNoise() const { return m_processNoise; } // Q for the next observation
     double lastGain() const { return m_lastGain; }
-    // σ² used by the estimator: P + R (default) or P.
+    // σ² used by the estimator: P + R (default) or P, plus Q(n+1) when the settings say so.
     double predictiveVariance() const;
     long long observations() const { return m_observations; }
     const SlowdownFilterSettings& settings() const { return m_settings; }
