@@ -4,9 +4,10 @@ namespace awb::core {
 
 // Φ(z), the standard normal CDF, without exp so that loops over it vectorise: Φ(z) =
 // ½·(1 + erf(z/√2)) with erf(x) = 1 − (1 + a1·x + … + a6·x⁶)^−16 for x ≥ 0 (Abramowitz &
-// Stegun 7.1.28, |error| ≤ 3·10⁻⁷) and Φ(−z) = 1 − Φ(z). Saturates to exactly 0 and 1 for |z|
-// beyond about 9 (the power overflows to +∞), so configurations certain to meet or miss a
-// deadline tie exactly. `float`: the estimator's hot loop; `double`: everywhere else.
+// Stegun 7.1.28, |error| ≤ 3·10⁻⁷) and Φ(−z) = 1 − Φ(z). Φ rounds to exactly 1 once the tail
+// is below the type's rounding (z ≳ 5.5 in float, 8.5 in double), so configurations certain to
+// meet a deadline tie exactly; the lower tail is exactly 0 once the power overflows (float:
+// z ≲ −20) and negligible before. `float`: the estimator's hot loop; `double`: everywhere else.
 template <typename Real> inline Real normalCdf(Real z)
 {
     constexpr Real a1 = Real(0.0705230784), a2 = Real(0.0422820123), a3 = Real(0.0092705272);
