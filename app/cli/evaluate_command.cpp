@@ -37,6 +37,7 @@ namespace {
         double idlePowerW = -1.0; // < 0: the emulated device's, else required
         bool ablations = false;
         bool oracleKnowsCorrectness = false;
+        bool profileAccuracy = false;
         std::int64_t window = 100;
         int threads = 0;
         std::string sigma2 = "p_plus_r";
@@ -121,6 +122,7 @@ namespace {
             { "caps_w", table.capsW() }, { "trace", trace.description }, { "inputs", trace.size() },
             { "test_inputs", source.correctness.front().front().size() }, { "seed", options.seed },
             { "goals", options.goals }, { "violation_window", options.window },
+            { "accuracy_source", options.profileAccuracy ? "profile cells" : "per-input correctness (test set)" },
             { "alert", evaluation.alert.toJson() },
             { "oracle",
                 { { "knows_correctness", evaluation.oracle.knowsCorrectness },
@@ -157,7 +159,12 @@ namespace {
         options.alert.idlePower.initialPowerW = idleW;
 
         try {
-            const core::ConfigurationTable table = core::ConfigurationTable::fromProfile(source.models, source.cells);
+            // The profile's accuracy comes from its first --eval-samples test images; the replay
+            // cycles over the whole test set, so by default the controllers know the accuracy the
+            // replayed inputs will show (the mean of the per-input correctness).
+            core::ConfigurationTable table = core::ConfigurationTable::fromProfile(source.models, source.cells);
+            if (!options.profileAccuracy)
+                table = table.withAccuracies(core::accuracyOf(source.correctness));
             const core::SlowdownTrace trace = makeTrace(options, levels, idleW);
             if (!options.traceOut.empty()) {
                 std::ofstream out(options.traceOut);
@@ -234,6 +241,8 @@ void registerEvaluateCommand(CLI::App& app, CliContext& context)
     command->add_flag("--ablations", options->ablations, "also ALERT mean-only, fixed-Q and traditional-only");
     command->add_flag("--oracle-knows-correctness", options->oracleKnowsCorrectness,
         "the Oracle also knows which inputs each model classifies correctly");
+    command->add_flag("--profile-accuracy", options->profileAccuracy,
+        "use the profile cells' accuracy instead of the per-input correctness's mean");
     command->add_option("--window", options->window, "inputs per goal-violation window (default 100)")
         ->check(CLI::PositiveNumber);
     command->add_option("--threads", options->threads, "settings replayed in parallel (default: hardware threads)")

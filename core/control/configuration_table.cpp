@@ -172,6 +172,23 @@ ConfigurationTable ConfigurationTable::restricted(
     return table;
 }
 
+ConfigurationTable ConfigurationTable::withAccuracies(const std::vector<std::vector<double>>& accuracy) const
+{
+    if (accuracy.size() != m_models.size())
+        throw std::invalid_argument("accuracies are given for " + std::to_string(accuracy.size()) + " models, the table has "
+            + std::to_string(m_models.size()));
+    std::vector<ModelProfile> models = m_models;
+    for (std::size_t d = 0; d < models.size(); ++d) {
+        if (accuracy[d].size() != models[d].accuracy.size())
+            throw std::invalid_argument("accuracies of model '" + models[d].name + "' do not match its outputs");
+        models[d].accuracy = accuracy[d];
+    }
+    ConfigurationTable table(std::move(models), m_capsW);
+    table.m_originalModels = m_originalModels;
+    table.m_originalCaps = m_originalCaps;
+    return table;
+}
+
 std::vector<std::size_t> ConfigurationTable::allModels() const
 {
     std::vector<std::size_t> all(m_models.size());

@@ -73,6 +73,10 @@ public:
     std::size_t originalModel(std::size_t model) const { return m_originalModels[model]; }
     std::size_t originalCap(std::size_t cap) const { return m_originalCaps[cap]; }
 
+    // The same table with other accuracies ([model][output], fractions), e.g. measured on the
+    // inputs a replay will use. Throws std::invalid_argument when the shape or a value is wrong.
+    ConfigurationTable withAccuracies(const std::vector<std::vector<double>>& accuracy) const;
+
     std::vector<std::size_t> allModels() const;
     std::vector<std::size_t> allCaps() const;
 

@@ -93,10 +93,13 @@ std::vector<ContentionPhase> parseContentionSpec(const std::string& spec)
 
 ContentionLevels ContentionLevels::measuredDefaults()
 {
+    // build/dev/bench/measure_contention --reps 1000 --co-runner-threads 2 on the development machine
+    // (2 cores; docs/controller.md): median slowdown over the models' alone medians, robust spread.
+    // Idle power: the emulated backend has no meter, so co-runners leave it unchanged (factor 1).
     ContentionLevels levels;
-    levels.alone = { 1.0, 0.0, 1.0 };
-    levels.memory = { 1.0, 0.0, 1.0 };
-    levels.compute = { 1.0, 0.0, 1.0 };
+    levels.alone = { 1.000, 0.082, 1.0 };
+    levels.memory = { 1.165, 0.165, 1.0 };
+    levels.compute = { 1.098, 0.132, 1.0 };
     return levels;
 }
 

@@ -28,7 +28,7 @@ std::vector<ContentionPhase> parseContentionSpec(const std::string& spec);
 // How one environment slows inference: the mean slowdown factor against the profiled median
 // latency, its spread input to input (coefficient of variation) and the idle power as a multiple
 // of the device's. Defaults are the levels measured on the development machine with
-// tools/measure_contention (docs/controller.md has the figures and the command).
+// bench/measure_contention (docs/controller.md has the figures and the command).
 struct ContentionLevel {
     double slowdown = 1.0;
     double spread = 0.0;

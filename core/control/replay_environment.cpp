@@ -5,6 +5,20 @@
 
 namespace awb::core {
 
+std::vector<std::vector<double>> accuracyOf(const CorrectnessTable& correctness)
+{
+    std::vector<std::vector<double>> accuracy;
+    for (const auto& outputs : correctness) {
+        std::vector<double> perOutput;
+        for (const std::vector<bool>& bits : outputs) {
+            const auto right = std::count(bits.begin(), bits.end(), true);
+            perOutput.push_back(bits.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(bits.size()));
+        }
+        accuracy.push_back(std::move(perOutput));
+    }
+    return accuracy;
+}
+
 ReplayEnvironment::ReplayEnvironment(const ConfigurationTable& table, SlowdownTrace trace, CorrectnessTable correctness)
     : m_table(table)
     , m_trace(std::move(trace))

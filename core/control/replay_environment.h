@@ -13,6 +13,10 @@ namespace awb::core {
 // n mod length.
 using CorrectnessTable = std::vector<std::vector<std::vector<bool>>>;
 
+// The fraction of test inputs each output gets right ([model][output]): the accuracy a replay over
+// the whole test set will show, for ConfigurationTable::withAccuracies.
+std::vector<std::vector<double>> accuracyOf(const CorrectnessTable& correctness);
+
 // What running one input on one configuration does in the replayed environment.
 struct Outcome {
     int outputReached = 0; // last output completed (the first always completes)
