@@ -38,7 +38,7 @@ namespace {
         bool ablations = false;
         bool oracleKnowsCorrectness = false;
         bool profileAccuracy = false;
-        std::int64_t window = 100;
+        std::int64_t window = 0; // the whole run
         int threads = 0;
         std::string sigma2 = "p_plus_r";
         core::AlertSettings alert;
@@ -243,8 +243,9 @@ void registerEvaluateCommand(CLI::App& app, CliContext& context)
         "the Oracle also knows which inputs each model classifies correctly");
     command->add_flag("--profile-accuracy", options->profileAccuracy,
         "use the profile cells' accuracy instead of the per-input correctness's mean");
-    command->add_option("--window", options->window, "inputs per goal-violation window (default 100)")
-        ->check(CLI::PositiveNumber);
+    command->add_option("--window", options->window,
+        "inputs per goal-violation window (default 0: the whole run, so a setting is violated or not)")
+        ->check(CLI::NonNegativeNumber);
     command->add_option("--threads", options->threads, "settings replayed in parallel (default: hardware threads)")
         ->check(CLI::NonNegativeNumber);
     core::AlertSettings& a = options->alert;

@@ -127,7 +127,17 @@ std::vector<Goals> buildGoalGrid(const GoalGridSpec& spec, const ConfigurationTa
     }
     const int levels = spec.levelCount;
 
+    const auto profiledEnergyJ = [&](std::size_t d, std::size_t p, double deadline) {
+        double activeMs = table.fullLatencyMs(d, p);
+        if (table.model(d).anytime)
+            activeMs = std::min(activeMs, deadline);
+        return (table.activePowerW(d, p) * activeMs + idlePowerW * std::max(deadline - activeMs, 0.0)) * 1e-3;
+    };
     std::vector<Goals> grid;
+    const auto add = [&](const Goals& goals) {
+        if (std::find(grid.begin(), grid.end(), goals) == grid.end())
+            grid.push_back(goals);
+    };
     if (spec.maxAccuracy) {
         for (double deadline : deadlines) {
             std::vector<double> budgets = spec.energyBudgetsJ;
@@ -137,38 +147,41 @@ std::vector<Goals> buildGoalGrid(const GoalGridSpec& spec, const ConfigurationTa
                 for (std::size_t c = 0; c < table.configCount(); ++c) {
                     const std::size_t d = table.modelOf(c);
                     const std::size_t p = table.capOf(c);
-                    double activeMs = table.fullLatencyMs(d, p);
-                    if (table.model(d).anytime)
-                        activeMs = std::min(activeMs, deadline);
-                    const double energyJ
-                        = (table.activePowerW(d, p) * activeMs + idlePowerW * std::max(deadline - activeMs, 0.0)) * 1e-3;
+                    const double energyJ = profiledEnergyJ(d, p, deadline);
                     low = std::min(low, energyJ);
-                    high = std::max(high, energyJ);
+                    if (table.latencyMs(d, p, table.model(d).anytime ? 0 : table.outputCount(d) - 1) <= deadline)
+                        high = std::max(high, energyJ);
                 }
+                if (high <= low)
+                    high = 2.0 * low; // nothing answers in time at ξ = 1: budgets up to twice the cheapest
                 for (int j = 0; j < levels; ++j)
                     budgets.push_back(low + (j + 1.0) / levels * (high - low));
             }
             for (double budget : budgets)
-                grid.push_back(Goals::maximizeAccuracy(deadline, budget));
+                add(Goals::maximizeAccuracy(deadline, budget));
         }
     }
     if (spec.minEnergy) {
-        double lowest = 1.0;
-        for (std::size_t d = 0; d < table.modelCount(); ++d)
-            lowest = std::min(lowest, table.finalAccuracy(d));
         for (double deadline : deadlines) {
             std::vector<double> goals = spec.accuracyGoals;
             if (goals.empty()) {
-                double highest = table.finalAccuracy(fastest);
+                double highest = -1.0;
+                double lowest = 2.0;
                 for (std::size_t d = 0; d < table.modelCount(); ++d) {
-                    if (table.fullLatencyMs(d, top) <= deadline)
-                        highest = std::max(highest, table.finalAccuracy(d));
+                    for (int k = 0; k < table.outputCount(d); ++k) {
+                        if (table.latencyMs(d, top, k) <= deadline) {
+                            highest = std::max(highest, table.accuracy(d, k));
+                            lowest = std::min(lowest, table.accuracy(d, k));
+                        }
+                    }
                 }
+                if (highest < 0.0)
+                    highest = lowest = table.accuracy(fastest, 0);
                 for (int j = 0; j < levels; ++j)
                     goals.push_back(std::max(highest - j / static_cast<double>(levels) * (highest - lowest), 1e-6));
             }
             for (double goal : goals)
-                grid.push_back(Goals::minimizeEnergy(deadline, goal));
+                add(Goals::minimizeEnergy(deadline, goal));
         }
     }
     return grid;

@@ -29,15 +29,15 @@ struct GoalGridSpec {
 GoalGridSpec parseGoalGrid(const std::string& text);
 
 // The settings, for each mode max-accuracy first, deadlines from tight to loose and within each
-// deadline budgets or goals from tight to loose. Automatic values come from the profile at ξ = 1
-// with idle power idlePowerW:
+// deadline budgets or goals from tight to loose; settings that coincide are kept once. Automatic
+// values come from the profile at ξ = 1 with idle power idlePowerW:
 // - deadlines: geometric from kTightDeadline × the fastest answer (first output, highest cap) to
 //   kLooseDeadline × the most accurate model's last output at the highest cap;
-// - energy budgets at deadline T: E_lo + (j + 1)/M · (E_hi − E_lo), j = 0..M−1, with E_lo and
-//   E_hi the lowest and highest profiled energy per input of any configuration at T;
-// - accuracy goals at deadline T: Q_hi − j/M · (Q_hi − Q_lo), with Q_hi the best last-output
-//   accuracy of a model that meets T at the highest cap (else the fastest model's) and Q_lo the
-//   lowest last-output accuracy.
+// - energy budgets at deadline T: E_lo + (j + 1)/M · (E_hi − E_lo), j = 0..M−1, with E_lo the
+//   lowest profiled energy per input of any configuration at T and E_hi the highest of those that
+//   answer by T (an anytime model's first output, a traditional model's only one);
+// - accuracy goals at deadline T: Q_hi − j/M · (Q_hi − Q_lo), with Q_hi and Q_lo the highest and
+//   lowest accuracy of an output ready by T at the highest cap (the fastest answer's, if none is).
 std::vector<Goals> buildGoalGrid(const GoalGridSpec& spec, const ConfigurationTable& table, double idlePowerW);
 
 inline constexpr double kTightDeadline = 1.5;

@@ -36,10 +36,11 @@ ReplayResult replay(Controller& controller, const ReplayEnvironment& environment
         if (i > 0 && schedule[i].fromInput <= schedule[i - 1].fromInput)
             throw std::invalid_argument("goal changes must be in increasing input order");
     }
-    if (options.violationWindow <= 0)
-        throw std::invalid_argument("the violation window must be at least one input");
+    if (options.violationWindow < 0)
+        throw std::invalid_argument("the violation window must be 0 (the whole run) or a number of inputs");
     const std::int64_t inputs = options.inputs > 0 ? std::min(options.inputs, environment.inputCount())
                                                    : environment.inputCount();
+    const std::int64_t windowInputs = options.violationWindow > 0 ? options.violationWindow : inputs;
 
     ReplayResult result;
     ReplayMetrics& m = result.metrics;
@@ -85,7 +86,7 @@ ReplayResult replay(Controller& controller, const ReplayEnvironment& environment
             window.accuracyGoal += goals.accuracyGoal;
             ++window.accuracyInputs;
         }
-        if (window.inputs == options.violationWindow || n + 1 == inputs) {
+        if (window.inputs == windowInputs || n + 1 == inputs) {
             violatedWindows += window.violated() ? 1 : 0;
             ++m.windows;
             window = {};

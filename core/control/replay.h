@@ -15,8 +15,10 @@ struct GoalChange {
 };
 
 struct ReplayOptions {
-    // Inputs per window of the goal-violation rate (see ReplayMetrics).
-    std::int64_t violationWindow = 100;
+    // Inputs per window of the goal-violation rate (see ReplayMetrics); 0: the whole run is one
+    // window, so the rate of one run is 0 or 1 and its mean over settings the share of settings
+    // whose goal was missed.
+    std::int64_t violationWindow = 0;
     // Inputs to replay; 0: the whole trace.
     std::int64_t inputs = 0;
     bool keepSteps = false;

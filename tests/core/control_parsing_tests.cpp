@@ -179,28 +179,37 @@ TEST(CoreControlGoalGrid, RefusesGridsNamingThePiece)
         "the goal grid is empty (expected e.g. 5x5 or deadline_ms=2,4;energy_j=0.1)");
 }
 
-// Tight to loose: deadlines rise, budgets rise, accuracy goals fall; every setting is valid.
+// Tight to loose: deadlines rise, budgets rise, accuracy goals fall; every setting is valid and
+// settings that coincide are kept once. The small table's figures are in control_test_support.h.
 TEST(CoreControlGoalGrid, AutomaticGridRunsFromTightToLoose)
 {
     const auto table = awb::test::smallTable();
     const auto grid = awb::core::buildGoalGrid(awb::core::parseGoalGrid("3x4"), table, 10.0);
-    ASSERT_EQ(grid.size(), 24U);
-    // Deadlines: 1.5 × 1 ms (nested's first output at 60 W) to 2.5 × 6 ms (large at 60 W).
+    // Deadlines: 1.5 × 1 ms (nested's first output at 60 W) to 2.5 × 6 ms (large at 60 W):
+    // 1.5, 4.74, 15 ms. Max accuracy: 3 × 4 budgets. Min energy: at 1.5 ms only nested's first
+    // output (0.70) is ready, so its four goals coincide: 1 + 4 + 4 settings.
+    ASSERT_EQ(grid.size(), 21U);
     EXPECT_DOUBLE_EQ(grid.front().deadlineMs, 1.5);
+    EXPECT_NEAR(grid[4].deadlineMs, std::sqrt(1.5 * 15.0), 1e-12);
     EXPECT_DOUBLE_EQ(grid[11].deadlineMs, 15.0);
     for (std::size_t i = 0; i < grid.size(); ++i) {
         EXPECT_NO_THROW(grid[i].validate());
         EXPECT_EQ(grid[i].mode, i < 12 ? GoalMode::MaximizeAccuracy : GoalMode::MinimizeEnergy);
-        if (i % 4 != 0 && i < 12) {
-            EXPECT_GT(grid[i].energyBudgetJ, grid[i - 1].energyBudgetJ);
-        }
-        if (i % 4 != 0 && i >= 12) {
-            EXPECT_LT(grid[i].accuracyGoal, grid[i - 1].accuracyGoal);
-        }
-        if (i % 4 == 0 && i % 12 != 0) {
-            EXPECT_GT(grid[i].deadlineMs, grid[i - 1].deadlineMs);
+        if (i == 0 || i == 12 || grid[i].mode != grid[i - 1].mode)
+            continue;
+        EXPECT_GE(grid[i].deadlineMs, grid[i - 1].deadlineMs);
+        if (grid[i].deadlineMs == grid[i - 1].deadlineMs) {
+            if (grid[i].mode == GoalMode::MaximizeAccuracy) {
+                EXPECT_GT(grid[i].energyBudgetJ, grid[i - 1].energyBudgetJ);
+            } else {
+                EXPECT_LT(grid[i].accuracyGoal, grid[i - 1].accuracyGoal);
+            }
         }
     }
-    // The tightest accuracy goal at the loosest deadline is the best model's accuracy.
-    EXPECT_DOUBLE_EQ(grid[20].accuracyGoal, 0.92);
+    EXPECT_DOUBLE_EQ(grid[12].accuracyGoal, 0.70);
+    EXPECT_DOUBLE_EQ(grid[13].accuracyGoal, 0.85); // at 4.74 ms nested's second output is the best ready
+    EXPECT_DOUBLE_EQ(grid[17].accuracyGoal, 0.92); // at 15 ms: large
+    // At 1.5 ms the loosest budget is the dearest configuration that answers in time: nested at
+    // 60 W runs its 5 ms to the deadline at 50 W: 75 mJ.
+    EXPECT_NEAR(grid[3].energyBudgetJ, 0.075, 1e-12);
 }

@@ -248,6 +248,13 @@ TEST(CoreControlReplay, MetricsAndViolationWindowsByHand)
     // one output, its last, which is right on every input): so only the 4 late ones.
     EXPECT_NEAR(m.errorRate, 0.4, 1e-12);
 
+    // By default the whole run is one window: mean 180 mJ > 150 mJ, violated; a 200 mJ budget is not.
+    const auto run = awb::core::replay(fixed, environment, { { 0, Goals::maximizeAccuracy(5.0, 0.15) } }).metrics;
+    EXPECT_EQ(run.windows, 1);
+    EXPECT_DOUBLE_EQ(run.violationRate, 1.0);
+    EXPECT_DOUBLE_EQ(
+        awb::core::replay(fixed, environment, { { 0, Goals::maximizeAccuracy(5.0, 0.20) } }).metrics.violationRate, 0.0);
+
     // Min energy with a goal of 0.75: windows 1.0, 0.5, 0.0 correct → two violated.
     const auto q = awb::core::replay(fixed, environment, { { 0, Goals::minimizeEnergy(5.0, 0.75) } }, options).metrics;
     EXPECT_NEAR(q.violationRate, 2.0 / 3.0, 1e-12);
