@@ -148,10 +148,13 @@ namespace {
             throw CliError(error.what());
         }
 
+        const std::vector<std::string> modelNames = splitNames(options.models);
+        if (!options.models.empty() && modelNames.empty())
+            throw CliError("the candidate set is empty: --models names no model");
         auto store = context.openExistingStore();
         db::ReplaySource source;
         try {
-            source = db::loadReplaySource(store, options.session, splitNames(options.models));
+            source = db::loadReplaySource(store, options.session, modelNames);
         } catch (const db::StoreError& error) {
             throw CliError(error.what());
         }
