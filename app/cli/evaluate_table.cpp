@@ -45,6 +45,8 @@ void printEvaluationTables(std::ostream& out, const EvaluationHeader& header, co
     printSummary(out, "All settings", report.summary);
     printSummary(out, "Maximize accuracy (deadline + energy budget)", report.maxAccuracySummary);
     printSummary(out, "Minimize energy (deadline + accuracy goal)", report.minEnergySummary);
+    printSummary(out, "Maximize accuracy, settings whose goal the Oracle met", report.maxAccuracyFeasibleSummary);
+    printSummary(out, "Minimize energy, settings whose goal the Oracle met", report.minEnergyFeasibleSummary);
 }
 
 } // namespace awb::cli

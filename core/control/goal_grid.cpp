@@ -169,14 +169,15 @@ std::vector<Goals> buildGoalGrid(const GoalGridSpec& spec, const ConfigurationTa
                 double lowest = 2.0;
                 for (std::size_t d = 0; d < table.modelCount(); ++d) {
                     for (int k = 0; k < table.outputCount(d); ++k) {
-                        if (table.latencyMs(d, top, k) <= deadline) {
+                        if (table.latencyMs(d, top, k) <= deadline)
                             highest = std::max(highest, table.accuracy(d, k));
-                            lowest = std::min(lowest, table.accuracy(d, k));
-                        }
                     }
+                    if (table.fullLatencyMs(d, top) <= deadline)
+                        lowest = std::min(lowest, table.finalAccuracy(d));
                 }
                 if (highest < 0.0)
-                    highest = lowest = table.accuracy(fastest, 0);
+                    highest = table.accuracy(fastest, 0);
+                lowest = std::min(lowest, highest);
                 for (int j = 0; j < levels; ++j)
                     goals.push_back(std::max(highest - j / static_cast<double>(levels) * (highest - lowest), 1e-6));
             }

@@ -208,6 +208,7 @@ TEST(CoreControlGoalGrid, AutomaticGridRunsFromTightToLoose)
     }
     EXPECT_DOUBLE_EQ(grid[12].accuracyGoal, 0.70);
     EXPECT_DOUBLE_EQ(grid[13].accuracyGoal, 0.85); // at 4.74 ms nested's second output is the best ready
+    EXPECT_DOUBLE_EQ(grid[16].accuracyGoal, 0.8125); // down toward small (0.80), the one model done by then
     EXPECT_DOUBLE_EQ(grid[17].accuracyGoal, 0.92); // at 15 ms: large
     // At 1.5 ms the loosest budget is the dearest configuration that answers in time: nested at
     // 60 W runs its 5 ms to the deadline at 50 W: 75 mJ.

@@ -315,6 +315,12 @@ TEST(CoreControlEvaluation, NormalisesToTheOraclesAndDoesNotDependOnThreads)
     }
     EXPECT_EQ(one.maxAccuracySummary.front().settings, 1);
     EXPECT_EQ(one.minEnergySummary.front().settings, 2);
+    int feasible = 0;
+    for (const auto& setting : one.settings)
+        feasible += setting.controllers[1].metrics.violationRate == 0.0 ? 1 : 0;
+    const int summarized = (one.maxAccuracyFeasibleSummary.empty() ? 0 : one.maxAccuracyFeasibleSummary.front().settings)
+        + (one.minEnergyFeasibleSummary.empty() ? 0 : one.minEnergyFeasibleSummary.front().settings);
+    EXPECT_EQ(summarized, feasible);
     const auto json = awb::core::toJson(one);
     for (const char* key : { "controller", "energy_vs_oracle", "error_vs_oracle", "energy_vs_static_oracle",
              "error_vs_static_oracle", "deadline_miss_rate", "violation_rate" })
