@@ -178,8 +178,10 @@ std::vector<Goals> buildGoalGrid(const GoalGridSpec& spec, const ConfigurationTa
                 if (highest < 0.0)
                     highest = table.accuracy(fastest, 0);
                 lowest = std::min(lowest, highest);
+                // Midpoints of M equal steps: a goal equal to a model's accuracy would be met or
+                // missed by a single input.
                 for (int j = 0; j < levels; ++j)
-                    goals.push_back(std::max(highest - j / static_cast<double>(levels) * (highest - lowest), 1e-6));
+                    goals.push_back(std::max(highest - (j + 0.5) / levels * (highest - lowest), 1e-6));
             }
             for (double goal : goals)
                 add(Goals::minimizeEnergy(deadline, goal));

@@ -36,7 +36,7 @@ GoalGridSpec parseGoalGrid(const std::string& text);
 // - energy budgets at deadline T: E_lo + (j + 1)/M · (E_hi − E_lo), j = 0..M−1, with E_lo the
 //   lowest profiled energy per input of any configuration at T and E_hi the highest of those that
 //   answer by T (an anytime model's first output, a traditional model's only one);
-// - accuracy goals at deadline T: Q_hi − j/M · (Q_hi − Q_lo), with Q_hi the highest accuracy of an
+// - accuracy goals at deadline T: Q_hi − (j + ½)/M · (Q_hi − Q_lo), with Q_hi the highest accuracy of an
 //   output ready by T at the highest cap (the fastest answer's, if none is) and Q_lo the lowest
 //   last-output accuracy of a model done by T there (Q_hi if none is): goals below every model's
 //   accuracy would all pick the cheapest configuration.

@@ -207,9 +207,11 @@ TEST(CoreControlGoalGrid, AutomaticGridRunsFromTightToLoose)
         }
     }
     EXPECT_DOUBLE_EQ(grid[12].accuracyGoal, 0.70);
-    EXPECT_DOUBLE_EQ(grid[13].accuracyGoal, 0.85); // at 4.74 ms nested's second output is the best ready
-    EXPECT_DOUBLE_EQ(grid[16].accuracyGoal, 0.8125); // down toward small (0.80), the one model done by then
-    EXPECT_DOUBLE_EQ(grid[17].accuracyGoal, 0.92); // at 15 ms: large
+    // At 4.74 ms nested's second output (0.85) is the best ready and small (0.80) the one model
+    // done: midpoints of four steps from 0.85 down to 0.80.
+    EXPECT_DOUBLE_EQ(grid[13].accuracyGoal, 0.85 - 0.125 * 0.05);
+    EXPECT_DOUBLE_EQ(grid[16].accuracyGoal, 0.85 - 0.875 * 0.05);
+    EXPECT_DOUBLE_EQ(grid[17].accuracyGoal, 0.92 - 0.125 * 0.12); // at 15 ms: from large (0.92) to small
     // At 1.5 ms the loosest budget is the dearest configuration that answers in time: nested at
     // 60 W runs its 5 ms to the deadline at 50 W: 75 mJ.
     EXPECT_NEAR(grid[3].energyBudgetJ, 0.075, 1e-12);
