@@ -50,8 +50,8 @@ ConfigurationTable syntheticTable(int models, int outputs, int caps, std::uint64
 void decideObserve(benchmark::State& state, int models, int outputs, int caps, GoalMode mode)
 {
     const ConfigurationTable table = syntheticTable(models, outputs, caps);
-    const Goals goals = mode == GoalMode::MaximizeAccuracy ? Goals::maximizeAccuracy(2.0, 0.05)
-                                                           : Goals::minimizeEnergy(2.0, 0.8);
+    const Goals goals
+        = mode == GoalMode::MaximizeAccuracy ? Goals::maximizeAccuracy(2.0, 0.05) : Goals::minimizeEnergy(2.0, 0.8);
     AlertSettings settings;
     settings.idlePower.initialPowerW = 10.0;
     AlertController alert(table, settings, goals);
@@ -68,9 +68,8 @@ void decideObserve(benchmark::State& state, int models, int outputs, int caps, G
     }
     const double configs = static_cast<double>(table.configCount());
     state.counters["configs"] = configs;
-    state.counters["ns_per_config"]
-        = benchmark::Counter(configs * static_cast<double>(state.iterations()),
-            benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_config"] = benchmark::Counter(
+        configs * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.counters["ns_per_entry"] = benchmark::Counter(configs * outputs * static_cast<double>(state.iterations()),
         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
@@ -115,14 +114,8 @@ BENCHMARK_CAPTURE(decideObserve, min_energy_10x4x16, 10, 4, 16, GoalMode::Minimi
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(decideObserve, max_accuracy_6x4x6_zoo_shape, 6, 4, 6, GoalMode::MaximizeAccuracy)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(replayGrid, zoo_shape_6x4x6_25_settings, 6, 4, 6, false)
-    ->Unit(benchmark::kSecond)
-    ->Iterations(1);
-BENCHMARK_CAPTURE(replayGrid, zoo_shape_6x4x6_50_settings, 6, 4, 6, true)
-    ->Unit(benchmark::kSecond)
-    ->Iterations(1);
-BENCHMARK_CAPTURE(replayGrid, large_10x4x16_25_settings, 10, 4, 16, false)
-    ->Unit(benchmark::kSecond)
-    ->Iterations(1);
+BENCHMARK_CAPTURE(replayGrid, zoo_shape_6x4x6_25_settings, 6, 4, 6, false)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK_CAPTURE(replayGrid, zoo_shape_6x4x6_50_settings, 6, 4, 6, true)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK_CAPTURE(replayGrid, large_10x4x16_25_settings, 10, 4, 16, false)->Unit(benchmark::kSecond)->Iterations(1);
 
 BENCHMARK_MAIN();

@@ -125,7 +125,8 @@ int main(int argc, char** argv)
         else if (arg == "--json")
             json = true;
         else {
-            std::cerr << "usage: measure_contention [--reps N] [--rounds R] [--co-runner-threads N] [--buffer-mib M] [--json]\n";
+            std::cerr << "usage: measure_contention [--reps N] [--rounds R] [--co-runner-threads N] [--buffer-mib M] "
+                         "[--json]\n";
             return 2;
         }
     }
@@ -236,7 +237,8 @@ int main(int argc, char** argv)
         std::cout << document.dump(2) << '\n';
     else
         std::cout << "\nload average " << loadBefore << " before, " << loadAfter << " after"
-                  << "\nlevels (slowdown: mean over models of the median ratio; spread: median over models): --contention-levels " << levels
-                  << '\n';
+                  << "\nlevels (slowdown: mean over models of the median ratio; spread: median over models): "
+                     "--contention-levels "
+                  << levels << '\n';
     return 0;
 }

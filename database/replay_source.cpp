@@ -54,7 +54,8 @@ ReplaySource loadReplaySource(Store& store, std::int64_t sessionId, const std::v
         source.models = std::move(measured);
     } else {
         for (const std::string& name : modelNames) {
-            const auto found = std::find_if(measured.begin(), measured.end(), [&](const auto& m) { return m.name == name; });
+            const auto found
+                = std::find_if(measured.begin(), measured.end(), [&](const auto& m) { return m.name == name; });
             if (found == measured.end()) {
                 std::string names;
                 for (const auto& m : measured)

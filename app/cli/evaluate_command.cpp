@@ -68,7 +68,8 @@ namespace {
             try {
                 return core::EmulatedDeviceProfile::fromJson(device.emulationJson).idlePowerW;
             } catch (const std::invalid_argument& error) {
-                throw CliError("the emulated device of the profile session is unreadable: " + std::string(error.what()));
+                throw CliError(
+                    "the emulated device of the profile session is unreadable: " + std::string(error.what()));
             }
         }
         throw CliError("the idle power of device '" + device.host + "' (backend " + device.backend
@@ -231,23 +232,26 @@ void registerEvaluateCommand(CLI::App& app, CliContext& context)
     command->add_option("--goals", options->goals,
         "goal grid: NxM (automatic, both modes), or deadline_ms=…;energy_j=…;accuracy=…;mode=… (default 5x5)");
     command->add_option("--trace", options->traceFile, "slowdown trace CSV (slowdown or xi_observed column)");
-    command->add_option("--contention", options->contention, "synthesize the trace: e.g. memory@2000-4000,compute@6000-8000");
+    command->add_option(
+        "--contention", options->contention, "synthesize the trace: e.g. memory@2000-4000,compute@6000-8000");
     command->add_option("--contention-levels", options->contentionLevels,
         "override measured levels: kind=slowdown[:spread[:idle factor]],…");
     command->add_option("--trace-out", options->traceOut, "write the trace used to this CSV file");
     command->add_option("--inputs", options->inputs, "inputs to replay (default: the trace's, or 10000)")
         ->check(CLI::PositiveNumber);
     command->add_option("--seed", options->seed, "seed of the synthesized trace (default 1)");
-    command->add_option("--idle-power-w", options->idlePowerW,
-        "idle power of the device, W (default: the emulated device's)")
+    command
+        ->add_option(
+            "--idle-power-w", options->idlePowerW, "idle power of the device, W (default: the emulated device's)")
         ->check(CLI::NonNegativeNumber);
     command->add_flag("--ablations", options->ablations, "also ALERT mean-only, fixed-Q and traditional-only");
     command->add_flag("--oracle-knows-correctness", options->oracleKnowsCorrectness,
         "the Oracle also knows which inputs each model classifies correctly");
     command->add_flag("--profile-accuracy", options->profileAccuracy,
         "use the profile cells' accuracy instead of the per-input correctness's mean");
-    command->add_option("--window", options->window,
-        "inputs per goal-violation window (default 0: the whole run, so a setting is violated or not)")
+    command
+        ->add_option("--window", options->window,
+            "inputs per goal-violation window (default 0: the whole run, so a setting is violated or not)")
         ->check(CLI::NonNegativeNumber);
     command->add_option("--threads", options->threads, "settings replayed in parallel (default: hardware threads)")
         ->check(CLI::NonNegativeNumber);

@@ -82,7 +82,8 @@ Decision AlertController::decide(std::int64_t /*inputIndex*/)
 void AlertController::observe(const Observation& observation)
 {
     if (observation.outputReached >= 0 && observation.outputReached < m_table.outputCount(observation.ran.model)) {
-        const double profiled = m_table.latencyMs(observation.ran.model, observation.ran.cap, observation.outputReached);
+        const double profiled
+            = m_table.latencyMs(observation.ran.model, observation.ran.cap, observation.outputReached);
         m_slowdown.observe(observation.latencyMs / profiled);
     }
     m_idlePower.observe(observation.idleEnergyJ, observation.idleMs);

@@ -11,14 +11,15 @@ namespace {
     void requirePositive(double value, const char* name)
     {
         if (!std::isfinite(value) || value <= 0.0)
-            throw std::invalid_argument(std::string(name) + " must be a positive finite number, not "
-                + std::to_string(value));
+            throw std::invalid_argument(
+                std::string(name) + " must be a positive finite number, not " + std::to_string(value));
     }
 
     void requireNonNegative(double value, const char* name)
     {
         if (!std::isfinite(value) || value < 0.0)
-            throw std::invalid_argument(std::string(name) + " must be a finite number ≥ 0, not " + std::to_string(value));
+            throw std::invalid_argument(
+                std::string(name) + " must be a finite number ≥ 0, not " + std::to_string(value));
     }
 
 } // namespace
@@ -30,19 +31,19 @@ void AlertSettings::validate() const
     requirePositive(slowdown.measurementVariance, "the slowdown measurement variance R");
     requirePositive(slowdown.minProcessNoise, "the minimum process noise Q0");
     if (!(slowdown.processNoiseSmoothing >= 0.0 && slowdown.processNoiseSmoothing <= 1.0))
-        throw std::invalid_argument("the process-noise smoothing α must be in [0, 1], not "
-            + std::to_string(slowdown.processNoiseSmoothing));
+        throw std::invalid_argument(
+            "the process-noise smoothing α must be in [0, 1], not " + std::to_string(slowdown.processNoiseSmoothing));
     requireNonNegative(idlePower.initialPowerW, "the initial idle power");
     requirePositive(idlePower.initialVarianceW2, "the initial idle-power variance");
     requireNonNegative(idlePower.processNoiseW2, "the idle-power process noise");
     requirePositive(idlePower.measurementVarianceW2, "the idle-power measurement variance");
     if (!(estimator.failAccuracy >= 0.0 && estimator.failAccuracy <= 1.0))
-        throw std::invalid_argument("the accuracy of a missed deadline must be in [0, 1], not "
-            + std::to_string(estimator.failAccuracy));
+        throw std::invalid_argument(
+            "the accuracy of a missed deadline must be in [0, 1], not " + std::to_string(estimator.failAccuracy));
     const int points = estimator.energyQuadraturePoints;
     if (points != 0 && points != 3 && points != 5)
-        throw std::invalid_argument("energy quadrature points must be 0 (plug-in mean), 3 or 5, not "
-            + std::to_string(points));
+        throw std::invalid_argument(
+            "energy quadrature points must be 0 (plug-in mean), 3 or 5, not " + std::to_string(points));
     requireNonNegative(estimator.accuracyTieTolerance, "the accuracy tie tolerance");
     requireNonNegative(estimator.energyTieTolerance, "the energy tie tolerance");
 }
@@ -51,9 +52,9 @@ nlohmann::ordered_json AlertSettings::toJson() const
 {
     return {
         { "slowdown_filter",
-            { { "mu0", slowdown.initialMean }, { "p0", slowdown.initialVariance }, { "r", slowdown.measurementVariance },
-                { "q0", slowdown.minProcessNoise }, { "alpha", slowdown.processNoiseSmoothing },
-                { "adaptive_q", slowdown.adaptiveProcessNoise },
+            { { "mu0", slowdown.initialMean }, { "p0", slowdown.initialVariance },
+                { "r", slowdown.measurementVariance }, { "q0", slowdown.minProcessNoise },
+                { "alpha", slowdown.processNoiseSmoothing }, { "adaptive_q", slowdown.adaptiveProcessNoise },
                 { "sigma2",
                     std::string(slowdown.predictiveVariance ? "p_plus_r" : "p")
                         + (slowdown.includeNextProcessNoise ? "_plus_next_q" : "") } } },

@@ -28,15 +28,15 @@ namespace {
         if (m.accuracy.empty())
             throw std::invalid_argument(who + " has no outputs");
         if (!m.anytime && m.accuracy.size() != 1)
-            throw std::invalid_argument(who + " is traditional but has " + std::to_string(m.accuracy.size())
-                + " outputs");
+            throw std::invalid_argument(
+                who + " is traditional but has " + std::to_string(m.accuracy.size()) + " outputs");
         for (double q : m.accuracy) {
             if (!(q >= 0.0 && q <= 1.0))
                 throw std::invalid_argument(who + " has an accuracy outside [0, 1]");
         }
         if (m.latencyMs.size() != capsW.size() || m.powerW.size() != capsW.size())
-            throw std::invalid_argument(who + " lacks latencies or powers for some of the " + std::to_string(capsW.size())
-                + " caps");
+            throw std::invalid_argument(
+                who + " lacks latencies or powers for some of the " + std::to_string(capsW.size()) + " caps");
         for (std::size_t p = 0; p < capsW.size(); ++p) {
             std::vector<double>& latency = m.latencyMs[p];
             if (latency.size() != m.accuracy.size())
@@ -95,8 +95,8 @@ ConfigurationTable ConfigurationTable::fromProfile(
         caps.insert(cell.powerCapW);
     }
     if (caps.empty())
-        throw std::invalid_argument("the profile has no cells for any of the " + std::to_string(models.size())
-            + " candidate model(s)");
+        throw std::invalid_argument(
+            "the profile has no cells for any of the " + std::to_string(models.size()) + " candidate model(s)");
     std::vector<double> capsW(caps.begin(), caps.end());
 
     std::vector<ModelProfile> profiles;
@@ -175,8 +175,8 @@ ConfigurationTable ConfigurationTable::restricted(
 ConfigurationTable ConfigurationTable::withAccuracies(const std::vector<std::vector<double>>& accuracy) const
 {
     if (accuracy.size() != m_models.size())
-        throw std::invalid_argument("accuracies are given for " + std::to_string(accuracy.size()) + " models, the table has "
-            + std::to_string(m_models.size()));
+        throw std::invalid_argument("accuracies are given for " + std::to_string(accuracy.size())
+            + " models, the table has " + std::to_string(m_models.size()));
     std::vector<ModelProfile> models = m_models;
     for (std::size_t d = 0; d < models.size(); ++d) {
         if (accuracy[d].size() != models[d].accuracy.size())

@@ -44,8 +44,8 @@ namespace {
             return ContentionKind::Memory;
         if (text == "compute")
             return ContentionKind::Compute;
-        throw std::invalid_argument("contention '" + piece + "': unknown kind '" + text
-            + "' (expected memory, compute or alone)");
+        throw std::invalid_argument(
+            "contention '" + piece + "': unknown kind '" + text + "' (expected memory, compute or alone)");
     }
 
     bool parseInteger(const std::string& text, std::int64_t& value)
@@ -118,7 +118,8 @@ void ContentionLevels::override(const std::string& text)
     for (const std::string& piece : split(text, ',')) {
         const auto equals = piece.find('=');
         if (equals == std::string::npos)
-            throw std::invalid_argument("contention level '" + piece + "': expected kind=slowdown[:spread[:idle factor]]");
+            throw std::invalid_argument(
+                "contention level '" + piece + "': expected kind=slowdown[:spread[:idle factor]]");
         ContentionLevel& level = of(kindFromString(piece.substr(0, equals), piece));
         const std::vector<std::string> values = split(piece.substr(equals + 1), ':');
         double* targets[] = { &level.slowdown, &level.spread, &level.idlePowerFactor };
@@ -139,8 +140,8 @@ nlohmann::ordered_json ContentionLevels::toJson() const
     nlohmann::ordered_json json;
     for (ContentionKind kind : { ContentionKind::Alone, ContentionKind::Memory, ContentionKind::Compute }) {
         const ContentionLevel& level = of(kind);
-        json[toString(kind)]
-            = { { "slowdown", level.slowdown }, { "spread", level.spread }, { "idle_power_factor", level.idlePowerFactor } };
+        json[toString(kind)] = { { "slowdown", level.slowdown }, { "spread", level.spread },
+            { "idle_power_factor", level.idlePowerFactor } };
     }
     return json;
 }

@@ -17,9 +17,11 @@ namespace {
     // acc[c] += Φ(inverseLatency[c]·a + b) · step[c]: the whole cost of a decision. Cloned for
     // AVX2+FMA (8 floats a step) with a plain SSE2 fallback, picked once at load time.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    __attribute__((target_clones("arch=haswell", "default")))
+#define AWB_VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define AWB_VECTOR_CLONES
 #endif
-    void accumulateOutput(float* __restrict acc, const float* __restrict inverseLatency,
+    AWB_VECTOR_CLONES void accumulateOutput(float* __restrict acc, const float* __restrict inverseLatency,
         const float* __restrict step, std::size_t count, float a, float b)
     {
         for (std::size_t c = 0; c < count; ++c)

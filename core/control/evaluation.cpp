@@ -127,10 +127,7 @@ namespace {
                 ++count;
             }
         }
-        std::optional<double> value() const
-        {
-            return count > 0 ? std::optional<double>(sum / count) : std::nullopt;
-        }
+        std::optional<double> value() const { return count > 0 ? std::optional<double>(sum / count) : std::nullopt; }
     };
 
     nlohmann::ordered_json optionalJson(const std::optional<double>& value)
@@ -142,13 +139,14 @@ namespace {
     {
         nlohmann::ordered_json array = nlohmann::ordered_json::array();
         for (const SummaryRow& row : rows) {
-            array.push_back({ { "controller", row.controller }, { "energy_vs_oracle", optionalJson(row.energyVsOracle) },
-                { "error_vs_oracle", optionalJson(row.errorVsOracle) },
-                { "energy_vs_static_oracle", optionalJson(row.energyVsStaticOracle) },
-                { "error_vs_static_oracle", optionalJson(row.errorVsStaticOracle) },
-                { "deadline_miss_rate", row.deadlineMissRate }, { "violation_rate", row.violationRate },
-                { "energy_per_input_j", row.energyPerInputJ }, { "error_rate", row.errorRate },
-                { "decision_ns", row.decisionNs }, { "settings", row.settings } });
+            array.push_back(
+                { { "controller", row.controller }, { "energy_vs_oracle", optionalJson(row.energyVsOracle) },
+                    { "error_vs_oracle", optionalJson(row.errorVsOracle) },
+                    { "energy_vs_static_oracle", optionalJson(row.energyVsStaticOracle) },
+                    { "error_vs_static_oracle", optionalJson(row.errorVsStaticOracle) },
+                    { "deadline_miss_rate", row.deadlineMissRate }, { "violation_rate", row.violationRate },
+                    { "energy_per_input_j", row.energyPerInputJ }, { "error_rate", row.errorRate },
+                    { "decision_ns", row.decisionNs }, { "settings", row.settings } });
         }
         return array;
     }

@@ -6,10 +6,7 @@
 
 namespace awb::core {
 
-const char* toString(GoalMode mode)
-{
-    return mode == GoalMode::MaximizeAccuracy ? "max-accuracy" : "min-energy";
-}
+const char* toString(GoalMode mode) { return mode == GoalMode::MaximizeAccuracy ? "max-accuracy" : "min-energy"; }
 
 GoalMode goalModeFromString(const std::string& text)
 {
@@ -48,8 +45,8 @@ void Goals::validate() const
     if (!std::isfinite(deadlineMs) || deadlineMs <= 0.0)
         throw std::invalid_argument("the deadline must be a positive number of ms, not " + number(deadlineMs));
     if (std::isnan(energyBudgetJ) || std::isnan(accuracyGoal))
-        throw std::invalid_argument(std::string("the ") + (std::isnan(energyBudgetJ) ? "energy budget" : "accuracy goal")
-            + " is NaN");
+        throw std::invalid_argument(
+            std::string("the ") + (std::isnan(energyBudgetJ) ? "energy budget" : "accuracy goal") + " is NaN");
     if (energyBudgetJ < 0.0)
         throw std::invalid_argument("the energy budget is negative (" + number(energyBudgetJ) + " J)");
     if (accuracyGoal < 0.0)
@@ -59,10 +56,11 @@ void Goals::validate() const
                                     "takes a budget, min-energy an accuracy goal)");
     if (mode == GoalMode::MaximizeAccuracy) {
         if (accuracyGoal > 0.0)
-            throw std::invalid_argument("contradictory goals: max-accuracy takes an energy budget, not an accuracy goal");
+            throw std::invalid_argument(
+                "contradictory goals: max-accuracy takes an energy budget, not an accuracy goal");
         if (!std::isfinite(energyBudgetJ) || energyBudgetJ <= 0.0)
-            throw std::invalid_argument("max-accuracy needs a positive finite energy budget per input, not "
-                + number(energyBudgetJ) + " J");
+            throw std::invalid_argument(
+                "max-accuracy needs a positive finite energy budget per input, not " + number(energyBudgetJ) + " J");
     } else {
         if (energyBudgetJ > 0.0)
             throw std::invalid_argument("contradictory goals: min-energy takes an accuracy goal, not an energy budget");

@@ -23,9 +23,6 @@ bool IdlePowerFilter::observe(double idleEnergyJ, double idleMs)
     return true;
 }
 
-void IdlePowerFilter::reset()
-{
-    *this = IdlePowerFilter(m_settings);
-}
+void IdlePowerFilter::reset() { *this = IdlePowerFilter(m_settings); }
 
 } // namespace awb::core

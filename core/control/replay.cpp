@@ -38,8 +38,8 @@ ReplayResult replay(Controller& controller, const ReplayEnvironment& environment
     }
     if (options.violationWindow < 0)
         throw std::invalid_argument("the violation window must be 0 (the whole run) or a number of inputs");
-    const std::int64_t inputs = options.inputs > 0 ? std::min(options.inputs, environment.inputCount())
-                                                   : environment.inputCount();
+    const std::int64_t inputs
+        = options.inputs > 0 ? std::min(options.inputs, environment.inputCount()) : environment.inputCount();
     const std::int64_t windowInputs = options.violationWindow > 0 ? options.violationWindow : inputs;
 
     ReplayResult result;
@@ -60,7 +60,8 @@ ReplayResult replay(Controller& controller, const ReplayEnvironment& environment
             goals = schedule[nextChange++].goals;
             controller.setGoals(goals);
         }
-        const auto start = options.timeDecisions ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point {};
+        const auto start
+            = options.timeDecisions ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point {};
         const Decision decision = controller.decide(n);
         const auto decided = options.timeDecisions ? std::chrono::steady_clock::now() : start;
         const Outcome outcome = environment.run(n, decision.applied.model, decision.applied.cap, goals.deadlineMs);

@@ -59,9 +59,8 @@ Selection selectConfiguration(const Goals& goals, std::span<const Accuracy> accu
         }
         if (bestAccuracy > -std::numeric_limits<double>::infinity()) {
             const double floor = bestAccuracy - tolerances.accuracy;
-            return { cheapestAmong([&](std::size_t c) {
-                        return energyJ[c] <= goals.energyBudgetJ && accuracy[c] >= floor;
-                    }),
+            return { cheapestAmong(
+                         [&](std::size_t c) { return energyJ[c] <= goals.energyBudgetJ && accuracy[c] >= floor; }),
                 true };
         }
         return { cheapestAmong([](std::size_t) { return true; }), false };

@@ -26,18 +26,14 @@ bool SlowdownFilter::observe(double xiObserved)
     m_variance = (1.0 - gain) * priorVariance;
     if (s.adaptiveProcessNoise) {
         const double alpha = s.processNoiseSmoothing;
-        m_processNoise
-            = std::max(s.minProcessNoise, alpha * m_processNoise + (1.0 - alpha) * correction * correction);
+        m_processNoise = std::max(s.minProcessNoise, alpha * m_processNoise + (1.0 - alpha) * correction * correction);
     }
     m_lastGain = gain;
     ++m_observations;
     return true;
 }
 
-void SlowdownFilter::reset()
-{
-    *this = SlowdownFilter(m_settings);
-}
+void SlowdownFilter::reset() { *this = SlowdownFilter(m_settings); }
 
 double SlowdownFilter::predictiveVariance() const
 {

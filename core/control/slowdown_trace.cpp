@@ -77,8 +77,8 @@ SlowdownTrace parseSlowdownTrace(std::istream& in, const std::string& sourceName
         }
         const long needed = std::max(slowdownColumn, idleColumn) + 1;
         if (static_cast<long>(fields.size()) < needed)
-            fail(lineNumber, "expected at least " + std::to_string(needed) + " fields, found "
-                    + std::to_string(fields.size()));
+            fail(lineNumber,
+                "expected at least " + std::to_string(needed) + " fields, found " + std::to_string(fields.size()));
         double slowdown = 0.0;
         const std::string& slowdownText = fields[static_cast<std::size_t>(slowdownColumn)];
         if (!parseNumber(slowdownText, slowdown) || !std::isfinite(slowdown) || slowdown <= 0.0)

@@ -12,8 +12,8 @@
 using awb::core::AlertController;
 using awb::core::AlertSettings;
 using awb::core::ConfigurationTable;
-using awb::core::Goals;
 using awb::core::GoalMode;
+using awb::core::Goals;
 
 namespace {
 
@@ -336,7 +336,8 @@ TEST(CoreControlRefusals, ProfilesMissingCellsAndEmptyCandidateSets)
     EXPECT_DOUBLE_EQ(table.accuracy(1, 1), 0.85);
 
     std::vector<awb::core::ProfileCellRecord> missingCap = cells;
-    std::erase_if(missingCap, [](const auto& c) { return c.modelId == 2 && c.outputIndex == 1 && c.powerCapW == 40.0; });
+    std::erase_if(
+        missingCap, [](const auto& c) { return c.modelId == 2 && c.outputIndex == 1 && c.powerCapW == 40.0; });
     EXPECT_EQ(profileRefusal(models, missingCap), "the profile lacks model 'b' output 1 at cap 40 W");
 
     std::vector<awb::core::ProfileCellRecord> missingModel = cells;

@@ -162,7 +162,8 @@ TEST(CoreControlEstimator, GaussHermiteEnergyExpectation)
     const Estimator plugIn(table, {});
     const Belief belief { 1.0, 0.05, 10.0 };
     const std::size_t small60 = table.configIndex(0, 2); // 2 ms, far below a 20 ms deadline
-    EXPECT_NEAR(quadrature.expectedEnergyJ(small60, belief, 20.0), plugIn.expectedEnergyJ(small60, belief, 20.0), 1e-12);
+    EXPECT_NEAR(
+        quadrature.expectedEnergyJ(small60, belief, 20.0), plugIn.expectedEnergyJ(small60, belief, 20.0), 1e-12);
 
     const std::size_t nested60 = table.configIndex(2, 2); // 5 ms to the last output
     const Belief wide { 1.0, 0.3, 10.0 };

@@ -49,11 +49,12 @@ TEST(CoreControlTrace, ReadsSlowdownAndIdlePowerColumns)
 TEST(CoreControlTrace, ReadsAStepsExportOfARecordedRun)
 {
     // The header of `alertwb-cli export --table steps --format csv`, provenance lines first.
-    std::istringstream in("# table: steps\n# backend: emulated\n"
-                          "input_index,arrival_ms,model,output_reached,power_cap_w,latency_ms,energy_j,deadline_met,"
-                          "correct,xi_observed,xi_mean,xi_std,predicted_latency_ms,predicted_energy_j,predicted_accuracy\n"
-                          "0,0,cnn-s,0,65,0.07,0.004,1,1,1.02,1,0.3,0.07,0.004,0.88\n"
-                          "1,5,cnn-s,0,65,0.09,0.004,1,1,1.31,1.01,0.2,0.07,0.004,0.88\n");
+    std::istringstream in(
+        "# table: steps\n# backend: emulated\n"
+        "input_index,arrival_ms,model,output_reached,power_cap_w,latency_ms,energy_j,deadline_met,"
+        "correct,xi_observed,xi_mean,xi_std,predicted_latency_ms,predicted_energy_j,predicted_accuracy\n"
+        "0,0,cnn-s,0,65,0.07,0.004,1,1,1.02,1,0.3,0.07,0.004,0.88\n"
+        "1,5,cnn-s,0,65,0.09,0.004,1,1,1.31,1.01,0.2,0.07,0.004,0.88\n");
     const auto trace = awb::core::parseSlowdownTrace(in, "steps.csv", 9.0);
     EXPECT_EQ(trace.slowdown, (std::vector<double> { 1.02, 1.31 }));
     EXPECT_EQ(trace.idlePowerW, (std::vector<double> { 9.0, 9.0 })); // no idle column: the default
@@ -75,7 +76,8 @@ TEST(CoreControlTrace, RefusesTracesThatDoNotParse)
     EXPECT_EQ(traceRefusal(""), "trace t.csv: no header line (expected e.g. 'input,slowdown,idle_power_w')");
     EXPECT_EQ(traceRefusal("input,speed\n0,1\n"),
         "trace t.csv line 1: the header names no 'slowdown' (or 'xi_observed') column");
-    EXPECT_EQ(traceRefusal("input,slowdown\n0,1.0\n1,fast\n"), "trace t.csv line 3: slowdown 'fast' is not a positive number");
+    EXPECT_EQ(traceRefusal("input,slowdown\n0,1.0\n1,fast\n"),
+        "trace t.csv line 3: slowdown 'fast' is not a positive number");
     EXPECT_EQ(traceRefusal("input,slowdown\n0,-1\n"), "trace t.csv line 2: slowdown '-1' is not a positive number");
     EXPECT_EQ(traceRefusal("input,slowdown\n0,nan\n"), "trace t.csv line 2: slowdown 'nan' is not a positive number");
     EXPECT_EQ(traceRefusal("input,slowdown,idle_power_w\n0,1.0\n"),
@@ -167,10 +169,12 @@ TEST(CoreControlGoalGrid, RefusesGridsNamingThePiece)
 {
     using awb::core::parseGoalGrid;
     EXPECT_EQ(refusal([] { parseGoalGrid("0x5"); }), "goal grid '0x5': counts must be whole numbers from 1 to 50");
-    EXPECT_EQ(refusal([] { parseGoalGrid("deadline_ms=-2"); }), "goal grid 'deadline_ms=-2': '-2' is not a positive number");
+    EXPECT_EQ(
+        refusal([] { parseGoalGrid("deadline_ms=-2"); }), "goal grid 'deadline_ms=-2': '-2' is not a positive number");
     EXPECT_EQ(refusal([] { parseGoalGrid("accuracy=1.2"); }),
         "goal grid 'accuracy=1.2': '1.2' is not a positive number up to 1");
-    EXPECT_EQ(refusal([] { parseGoalGrid("energy_j=nan"); }), "goal grid 'energy_j=nan': 'nan' is not a positive number");
+    EXPECT_EQ(
+        refusal([] { parseGoalGrid("energy_j=nan"); }), "goal grid 'energy_j=nan': 'nan' is not a positive number");
     EXPECT_EQ(refusal([] { parseGoalGrid("latency=3"); }),
         "goal grid 'latency=3': unknown key 'latency' (expected deadline_ms, energy_j, accuracy or mode)");
     EXPECT_EQ(refusal([] { parseGoalGrid("energy_j=0.1;mode=min-energy"); }),

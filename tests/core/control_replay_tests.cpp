@@ -11,8 +11,8 @@
 
 #include "tests/core/control_test_support.h"
 
-using awb::core::ConfigurationTable;
 using awb::core::Configuration;
+using awb::core::ConfigurationTable;
 using awb::core::CorrectnessTable;
 using awb::core::Goals;
 using awb::core::ReplayEnvironment;
@@ -45,7 +45,10 @@ CorrectnessTable patternCorrectness(const ConfigurationTable& table, std::size_t
 // Runs one configuration whatever happens.
 class FixedController final : public awb::core::Controller {
 public:
-    explicit FixedController(Configuration config) : m_config(config) { }
+    explicit FixedController(Configuration config)
+        : m_config(config)
+    {
+    }
     std::string name() const override { return "fixed"; }
     void setGoals(const Goals&) override { ++goalChanges; }
     awb::core::Decision decide(std::int64_t) override
@@ -152,8 +155,9 @@ TEST(CoreControlReplay, OraclePicksTheTrueBestOfEachInput)
                 for (std::size_t c = 0; c < table.configCount(); ++c) {
                     const auto o = environment.run(n, table.modelOf(c), table.capOf(c), goals.deadlineMs);
                     energy[c] = o.energyJ;
-                    accuracy[c] = knowsCorrectness ? (o.correct ? 1.0 : 0.0)
-                                                   : (o.deadlineMet ? table.accuracy(table.modelOf(c), o.outputReached) : 0.1);
+                    accuracy[c] = knowsCorrectness
+                        ? (o.correct ? 1.0 : 0.0)
+                        : (o.deadlineMet ? table.accuracy(table.modelOf(c), o.outputReached) : 0.1);
                 }
                 const auto decision = oracle.decide(n);
                 ASSERT_EQ(table.configIndex(decision.applied.model, decision.applied.cap),
@@ -238,7 +242,8 @@ TEST(CoreControlReplay, MetricsAndViolationWindowsByHand)
     awb::core::ReplayOptions options;
     options.violationWindow = 4;
     // Windows: inputs 0–3 (mean 120 mJ), 4–7 (120, 120, 270, 270: 195 mJ), 8–9 (270 mJ).
-    const auto m = awb::core::replay(fixed, environment, { { 0, Goals::maximizeAccuracy(5.0, 0.15) } }, options).metrics;
+    const auto m
+        = awb::core::replay(fixed, environment, { { 0, Goals::maximizeAccuracy(5.0, 0.15) } }, options).metrics;
     EXPECT_EQ(m.inputs, 10);
     EXPECT_EQ(m.windows, 3);
     EXPECT_NEAR(m.violationRate, 2.0 / 3.0, 1e-12);
@@ -253,7 +258,8 @@ TEST(CoreControlReplay, MetricsAndViolationWindowsByHand)
     EXPECT_EQ(run.windows, 1);
     EXPECT_DOUBLE_EQ(run.violationRate, 1.0);
     EXPECT_DOUBLE_EQ(
-        awb::core::replay(fixed, environment, { { 0, Goals::maximizeAccuracy(5.0, 0.20) } }).metrics.violationRate, 0.0);
+        awb::core::replay(fixed, environment, { { 0, Goals::maximizeAccuracy(5.0, 0.20) } }).metrics.violationRate,
+        0.0);
 
     // Min energy with a goal of 0.75: windows 1.0, 0.5, 0.0 correct → two violated.
     const auto q = awb::core::replay(fixed, environment, { { 0, Goals::minimizeEnergy(5.0, 0.75) } }, options).metrics;
@@ -291,8 +297,8 @@ TEST(CoreControlEvaluation, NormalisesToTheOraclesAndDoesNotDependOnThreads)
     }
     const ReplayEnvironment environment(table, trace, patternCorrectness(table, 13));
     awb::core::EvaluationOptions options;
-    options.settings = { Goals::maximizeAccuracy(4.0, 0.08), Goals::minimizeEnergy(4.0, 0.8),
-        Goals::minimizeEnergy(6.0, 0.7) };
+    options.settings
+        = { Goals::maximizeAccuracy(4.0, 0.08), Goals::minimizeEnergy(4.0, 0.8), Goals::minimizeEnergy(6.0, 0.7) };
     options.ablations = true;
     options.threads = 1;
     const auto one = awb::core::evaluateControllers(environment, options);
@@ -310,15 +316,16 @@ TEST(CoreControlEvaluation, NormalisesToTheOraclesAndDoesNotDependOnThreads)
     ASSERT_EQ(one.settings.size(), 3U);
     for (const auto& setting : one.settings) {
         const auto& alert = setting.controllers[0];
-        EXPECT_DOUBLE_EQ(*alert.vsOracle.energy,
-            alert.metrics.energyPerInputJ / setting.controllers[1].metrics.energyPerInputJ);
+        EXPECT_DOUBLE_EQ(
+            *alert.vsOracle.energy, alert.metrics.energyPerInputJ / setting.controllers[1].metrics.energyPerInputJ);
     }
     EXPECT_EQ(one.maxAccuracySummary.front().settings, 1);
     EXPECT_EQ(one.minEnergySummary.front().settings, 2);
     int feasible = 0;
     for (const auto& setting : one.settings)
         feasible += setting.controllers[1].metrics.violationRate == 0.0 ? 1 : 0;
-    const int summarized = (one.maxAccuracyFeasibleSummary.empty() ? 0 : one.maxAccuracyFeasibleSummary.front().settings)
+    const int summarized
+        = (one.maxAccuracyFeasibleSummary.empty() ? 0 : one.maxAccuracyFeasibleSummary.front().settings)
         + (one.minEnergyFeasibleSummary.empty() ? 0 : one.minEnergyFeasibleSummary.front().settings);
     EXPECT_EQ(summarized, feasible);
     const auto json = awb::core::toJson(one);

@@ -13,10 +13,7 @@
 
 namespace awb::test {
 
-inline double referencePhi(double z)
-{
-    return 0.5 * std::erfc(-z / std::sqrt(2.0));
-}
+inline double referencePhi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 // Two traditional models and one anytime model with three outputs, at caps 20, 40 and 60 W.
 // Latencies in ms at the highest cap; lower caps are slower by 1.6× and 1.25×.
@@ -39,10 +36,10 @@ inline core::ConfigurationTable smallTable()
         m.powerW = std::move(powerW);
         return m;
     };
-    return core::ConfigurationTable({ model("small", false, { 0.80 }, { 2.0 }, { 18.0, 30.0, 45.0 }),
-                                        model("large", false, { 0.92 }, { 6.0 }, { 19.0, 35.0, 55.0 }),
-                                        model("nested", true, { 0.70, 0.85, 0.90 }, { 1.0, 3.0, 5.0 },
-                                            { 18.5, 33.0, 50.0 }) },
+    return core::ConfigurationTable(
+        { model("small", false, { 0.80 }, { 2.0 }, { 18.0, 30.0, 45.0 }),
+            model("large", false, { 0.92 }, { 6.0 }, { 19.0, 35.0, 55.0 }),
+            model("nested", true, { 0.70, 0.85, 0.90 }, { 1.0, 3.0, 5.0 }, { 18.5, 33.0, 50.0 }) },
         capsW);
 }
 
@@ -97,7 +94,8 @@ inline double referenceAccuracy(const core::ConfigurationTable& table, std::size
         return ready[0] * table.accuracy(d, 0) + (1.0 - ready[0]) * failAccuracy;
     double expected = (1.0 - ready[0]) * failAccuracy;
     for (int k = 0; k + 1 < outputs; ++k)
-        expected += (ready[static_cast<std::size_t>(k)] - ready[static_cast<std::size_t>(k) + 1]) * table.accuracy(d, k);
+        expected
+            += (ready[static_cast<std::size_t>(k)] - ready[static_cast<std::size_t>(k) + 1]) * table.accuracy(d, k);
     expected += ready.back() * table.finalAccuracy(d);
     return expected;
 }

@@ -40,7 +40,8 @@ std::int64_t addModel(awb::db::Store& store, std::int64_t datasetId, const std::
         record.datasetId = datasetId;
         // Input i is right when its position in a fixed scramble falls below the accuracy.
         for (int i = 0; i < kTestInputs; ++i)
-            record.correct.push_back(((i * 37 + k * 11) % kTestInputs) < accuracy[static_cast<std::size_t>(k)] * kTestInputs);
+            record.correct.push_back(
+                ((i * 37 + k * 11) % kTestInputs) < accuracy[static_cast<std::size_t>(k)] * kTestInputs);
         correctness.push_back(record);
     }
     return awb::db::ModelRepository(store).insert(model, correctness);
@@ -102,13 +103,17 @@ SampleStore makeStore(const std::filesystem::path& file)
     const std::vector<CellSpec> nestedCells { { 0, 20.0, 1.2, 18.5 }, { 1, 20.0, 6.0, 18.5 }, { 0, 40.0, 0.8, 36.0 },
         { 1, 40.0, 4.0, 36.0 } };
     SampleStore ids;
-    ids.complete = addSession(store, deviceId, datasetId, { { fast, fastCells }, { slow, slowCells }, { nested, nestedCells } });
-    ids.missingCap
-        = addSession(store, deviceId, datasetId, { { fast, fastCells }, { slow, { slowCells[0] } }, { nested, nestedCells } });
+    ids.complete
+        = addSession(store, deviceId, datasetId, { { fast, fastCells }, { slow, slowCells }, { nested, nestedCells } });
+    ids.missingCap = addSession(
+        store, deviceId, datasetId, { { fast, fastCells }, { slow, { slowCells[0] } }, { nested, nestedCells } });
     return ids;
 }
 
-std::size_t lineCount(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lineCount(const std::string& text)
+{
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 class IntegrationEvaluateCli : public ::testing::Test {
 protected:
@@ -116,7 +121,8 @@ protected:
     std::string db() const { return (m_dir / "store.sqlite").string(); }
     awb::test::CliResult evaluate(std::vector<std::string> args) const
     {
-        args.insert(args.begin(), { "evaluate", "--db", db(), "--session", std::to_string(m_ids.complete), "--threads", "2" });
+        args.insert(
+            args.begin(), { "evaluate", "--db", db(), "--session", std::to_string(m_ids.complete), "--threads", "2" });
         return runCli(args);
     }
 
@@ -136,8 +142,8 @@ TEST_F(IntegrationEvaluateCli, JsonSummaryNormalisedToBothOraclesWithEveryConsta
     for (std::size_t i = 0; i < names.size(); ++i) {
         const auto& row = json.at("summary")[i];
         EXPECT_EQ(row.at("controller"), names[i]);
-        for (const char* key : { "energy_vs_oracle", "error_vs_oracle", "energy_vs_static_oracle", "error_vs_static_oracle",
-                 "deadline_miss_rate", "violation_rate" })
+        for (const char* key : { "energy_vs_oracle", "error_vs_oracle", "energy_vs_static_oracle",
+                 "error_vs_static_oracle", "deadline_miss_rate", "violation_rate" })
             EXPECT_TRUE(row.contains(key)) << key;
     }
     EXPECT_DOUBLE_EQ(json.at("summary")[1].at("energy_vs_oracle").get<double>(), 1.0);
@@ -178,16 +184,18 @@ TEST_F(IntegrationEvaluateCli, SameSeedSameResultAndConstantsTakeEffect)
         return rows;
     };
     EXPECT_EQ(summary(first.out), summary(second.out));
-    const auto tuned
-        = evaluate({ "--json", "--goals", "2x2", "--contention", "compute@50-150", "--inputs", "200", "--xi-r", "0.04" });
+    const auto tuned = evaluate(
+        { "--json", "--goals", "2x2", "--contention", "compute@50-150", "--inputs", "200", "--xi-r", "0.04" });
     ASSERT_EQ(tuned.exitCode, 0) << tuned.err;
-    EXPECT_DOUBLE_EQ(nlohmann::json::parse(tuned.out).at("run").at("alert").at("slowdown_filter").at("r").get<double>(), 0.04);
+    EXPECT_DOUBLE_EQ(
+        nlohmann::json::parse(tuned.out).at("run").at("alert").at("slowdown_filter").at("r").get<double>(), 0.04);
 }
 
 TEST_F(IntegrationEvaluateCli, ReplaysATraceFileAndWritesTheTraceItUsed)
 {
     const std::string written = (m_dir / "synth.csv").string();
-    const auto synth = evaluate({ "--goals", "1x1", "--contention", "memory@10-30", "--inputs", "60", "--trace-out", written });
+    const auto synth
+        = evaluate({ "--goals", "1x1", "--contention", "memory@10-30", "--inputs", "60", "--trace-out", written });
     ASSERT_EQ(synth.exitCode, 0) << synth.err;
     EXPECT_NE(synth.out.find("All settings"), std::string::npos); // without --json the table is on stdout
     const auto replayed = evaluate({ "--json", "--goals", "1x1", "--trace", written });
@@ -213,7 +221,8 @@ TEST_F(IntegrationEvaluateCli, RefusesBadInputWithOneLineNamingTheProblem)
         { { "--models", "fast,huge" }, "did not measure model 'huge' (it measured fast, slow, nested)" },
         { { "--models", "," }, "the candidate set is empty: --models names no model" },
         { { "--trace", badTrace }, "bad.csv line 3: slowdown 'slow' is not a positive number" },
-        { { "--trace", badTrace, "--contention", "memory@1-5" }, "give either --trace FILE or --contention SPEC, not both" },
+        { { "--trace", badTrace, "--contention", "memory@1-5" },
+            "give either --trace FILE or --contention SPEC, not both" },
         { { "--contention", "disk@1-5" }, "unknown kind 'disk'" },
         { { "--xi-alpha", "2" }, "the process-noise smoothing α must be in [0, 1]" },
     };
@@ -226,7 +235,8 @@ TEST_F(IntegrationEvaluateCli, RefusesBadInputWithOneLineNamingTheProblem)
     }
     const auto missing = runCli({ "evaluate", "--db", db(), "--session", std::to_string(m_ids.missingCap) });
     EXPECT_EQ(missing.exitCode, 2);
-    EXPECT_NE(missing.err.find("the profile lacks model 'slow' output 0 at cap 40 W"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("the profile lacks model 'slow' output 0 at cap 40 W"), std::string::npos)
+        << missing.err;
     EXPECT_EQ(lineCount(missing.err), 1U) << missing.err;
     const auto noSession = runCli({ "evaluate", "--db", db(), "--session", "99" });
     EXPECT_EQ(noSession.exitCode, 2);
