@@ -25,6 +25,7 @@ int main(int argc, char** argv)
     awb::cli::registerModelsCommand(app, context);
     awb::cli::registerFrontierCommand(app, context);
     awb::cli::registerProfileCommand(app, context);
+    awb::cli::registerEvaluateCommand(app, context);
 
     awb::cli::restorePendingCapsAtStart();
     try {

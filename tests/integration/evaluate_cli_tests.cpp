@@ -1,0 +1,244 @@
+// `alertwb-cli evaluate` on a store built through the repositories: the JSON contract, the
+// readable table on stderr, traces from a file, determinism, and the one-line refusals.
+#include "database/repositories.h"
+
+#include <algorithm>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/cli_runner.h"
+#include "tests/support/temp_dir.h"
+
+using awb::test::runCli;
+using awb::test::TempDir;
+
+namespace {
+
+constexpr int kTestInputs = 200;
+
+struct CellSpec {
+    int output;
+    double capW;
+    double latencyMs;
+    double powerW;
+};
+
+std::int64_t addModel(awb::db::Store& store, std::int64_t datasetId, const std::string& name, int outputs,
+    const std::vector<double>& accuracy)
+{
+    awb::core::ModelRecord model;
+    model.name = name;
+    model.kind = outputs > 1 ? awb::core::ModelKind::Anytime : awb::core::ModelKind::Traditional;
+    model.source = "zoo";
+    model.createdAt = "2026-12-01T08:00:00Z";
+    std::vector<awb::core::InputCorrectnessRecord> correctness;
+    for (int k = 0; k < outputs; ++k) {
+        model.outputs.push_back({ k, 1000 * (k + 1), 100 * (k + 1), accuracy[static_cast<std::size_t>(k)] });
+        awb::core::InputCorrectnessRecord record;
+        record.outputIndex = k;
+        record.datasetId = datasetId;
+        // Input i is right when its position in a fixed scramble falls below the accuracy.
+        for (int i = 0; i < kTestInputs; ++i)
+            record.correct.push_back(
+                ((i * 37 + k * 11) % kTestInputs) < accuracy[static_cast<std::size_t>(k)] * kTestInputs);
+        correctness.push_back(record);
+    }
+    return awb::db::ModelRepository(store).insert(model, correctness);
+}
+
+std::int64_t addSession(awb::db::Store& store, std::int64_t deviceId, std::int64_t datasetId,
+    const std::vector<std::pair<std::int64_t, std::vector<CellSpec>>>& cells)
+{
+    awb::db::ProfileRepository profiles(store);
+    awb::core::ProfileSessionRecord session;
+    session.deviceId = deviceId;
+    session.datasetId = datasetId;
+    session.startedAt = "2026-12-01T09:00:00Z";
+    profiles.createSession(session);
+    for (const auto& [modelId, specs] : cells) {
+        for (const CellSpec& spec : specs) {
+            awb::core::ProfileCellRecord cell;
+            cell.sessionId = session.id;
+            cell.modelId = modelId;
+            cell.outputIndex = spec.output;
+            cell.powerCapW = spec.capW;
+            cell.latencyMedianMs = spec.latencyMs;
+            cell.powerW = spec.powerW;
+            cell.energyJ = spec.powerW * spec.latencyMs / 1000.0;
+            cell.accuracy = 0.5;
+            cell.replicates = 10;
+            profiles.addCell(cell);
+        }
+    }
+    profiles.finishSession(session.id, awb::core::SessionStatus::Complete, "2026-12-01T09:05:00Z");
+    return session.id;
+}
+
+struct SampleStore {
+    std::int64_t complete = 0;
+    std::int64_t missingCap = 0; // "slow" lacks its 40 W cell
+};
+
+// Three models at caps 20 and 40 W on an emulated device with an 8 W idle power.
+SampleStore makeStore(const std::filesystem::path& file)
+{
+    auto store = awb::db::Store::open(file);
+    awb::core::DeviceRecord device;
+    device.host = "bench-01";
+    device.backend = "emulated";
+    device.emulationJson = R"({"model":"cubic-dvfs","idle_power_w":8.0})";
+    device.createdAt = "2026-12-01T08:00:00Z";
+    const std::int64_t deviceId = awb::db::DeviceRepository(store).upsert(device);
+    awb::core::DatasetRecord dataset;
+    dataset.name = "fashion-mnist";
+    dataset.split = "test";
+    dataset.sampleCount = kTestInputs;
+    const std::int64_t datasetId = awb::db::DatasetRepository(store).upsert(dataset);
+    const std::int64_t fast = addModel(store, datasetId, "fast", 1, { 0.80 });
+    const std::int64_t slow = addModel(store, datasetId, "slow", 1, { 0.92 });
+    const std::int64_t nested = addModel(store, datasetId, "nested", 2, { 0.75, 0.90 });
+    const std::vector<CellSpec> fastCells { { 0, 20.0, 1.6, 18.0 }, { 0, 40.0, 1.0, 35.0 } };
+    const std::vector<CellSpec> slowCells { { 0, 20.0, 8.0, 19.0 }, { 0, 40.0, 5.0, 38.0 } };
+    const std::vector<CellSpec> nestedCells { { 0, 20.0, 1.2, 18.5 }, { 1, 20.0, 6.0, 18.5 }, { 0, 40.0, 0.8, 36.0 },
+        { 1, 40.0, 4.0, 36.0 } };
+    SampleStore ids;
+    ids.complete
+        = addSession(store, deviceId, datasetId, { { fast, fastCells }, { slow, slowCells }, { nested, nestedCells } });
+    ids.missingCap = addSession(
+        store, deviceId, datasetId, { { fast, fastCells }, { slow, { slowCells[0] } }, { nested, nestedCells } });
+    return ids;
+}
+
+std::size_t lineCount(const std::string& text)
+{
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class IntegrationEvaluateCli : public ::testing::Test {
+protected:
+    void SetUp() override { m_ids = makeStore(db()); }
+    std::string db() const { return (m_dir / "store.sqlite").string(); }
+    awb::test::CliResult evaluate(std::vector<std::string> args) const
+    {
+        args.insert(
+            args.begin(), { "evaluate", "--db", db(), "--session", std::to_string(m_ids.complete), "--threads", "2" });
+        return runCli(args);
+    }
+
+    TempDir m_dir;
+    SampleStore m_ids;
+};
+
+} // namespace
+
+TEST_F(IntegrationEvaluateCli, JsonSummaryNormalisedToBothOraclesWithEveryConstantRecorded)
+{
+    const auto result = evaluate({ "--json", "--goals", "2x2", "--contention", "memory@100-200", "--inputs", "300" });
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    const auto json = nlohmann::json::parse(result.out); // stdout is the document alone
+    const std::vector<std::string> names { "alert", "oracle", "static-oracle", "app-only", "sys-only", "no-coord" };
+    ASSERT_EQ(json.at("summary").size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto& row = json.at("summary")[i];
+        EXPECT_EQ(row.at("controller"), names[i]);
+        for (const char* key : { "energy_vs_oracle", "error_vs_oracle", "energy_vs_static_oracle",
+                 "error_vs_static_oracle", "deadline_miss_rate", "violation_rate" })
+            EXPECT_TRUE(row.contains(key)) << key;
+    }
+    EXPECT_DOUBLE_EQ(json.at("summary")[1].at("energy_vs_oracle").get<double>(), 1.0);
+    EXPECT_DOUBLE_EQ(json.at("summary")[2].at("error_vs_static_oracle").get<double>(), 1.0);
+    // 2 deadlines × 2 budgets in max-accuracy, up to 2 × 2 accuracy goals in min-energy.
+    const auto& settings = json.at("settings");
+    ASSERT_GE(settings.size(), 5U);
+    EXPECT_EQ(settings[0].at("mode"), "max-accuracy");
+    EXPECT_TRUE(settings[0].contains("energy_budget_j"));
+    EXPECT_EQ(settings.back().at("mode"), "min-energy");
+    EXPECT_EQ(settings[0].at("controllers").size(), names.size());
+
+    const auto& run = json.at("run");
+    EXPECT_EQ(run.at("profile_session"), m_ids.complete);
+    EXPECT_TRUE(run.at("emulated").get<bool>());
+    EXPECT_EQ(run.at("inputs"), 300);
+    EXPECT_EQ(run.at("test_inputs"), kTestInputs);
+    EXPECT_EQ(run.at("models"), (nlohmann::json { "fast", "slow", "nested" }));
+    EXPECT_DOUBLE_EQ(run.at("alert").at("slowdown_filter").at("r").get<double>(), 0.0009);
+    EXPECT_DOUBLE_EQ(run.at("alert").at("idle_power_filter").at("initial_w").get<double>(), 8.0); // the device's
+    EXPECT_EQ(run.at("contention").at("spec"), "memory@100-200");
+    EXPECT_TRUE(run.at("contention").at("levels").contains("memory"));
+    // The readable table goes to stderr.
+    EXPECT_NE(result.err.find("All settings"), std::string::npos);
+    EXPECT_NE(result.err.find("EMULATED"), std::string::npos);
+}
+
+TEST_F(IntegrationEvaluateCli, SameSeedSameResultAndConstantsTakeEffect)
+{
+    const auto first = evaluate({ "--json", "--goals", "2x2", "--contention", "compute@50-150", "--inputs", "200" });
+    const auto second = evaluate({ "--json", "--goals", "2x2", "--contention", "compute@50-150", "--inputs", "200" });
+    ASSERT_EQ(first.exitCode, 0) << first.err;
+    // Everything but the measured decision time.
+    const auto summary = [](const std::string& out) {
+        nlohmann::json rows = nlohmann::json::parse(out).at("summary");
+        for (auto& row : rows)
+            row.erase("decision_ns");
+        return rows;
+    };
+    EXPECT_EQ(summary(first.out), summary(second.out));
+    const auto tuned = evaluate(
+        { "--json", "--goals", "2x2", "--contention", "compute@50-150", "--inputs", "200", "--xi-r", "0.04" });
+    ASSERT_EQ(tuned.exitCode, 0) << tuned.err;
+    EXPECT_DOUBLE_EQ(
+        nlohmann::json::parse(tuned.out).at("run").at("alert").at("slowdown_filter").at("r").get<double>(), 0.04);
+}
+
+TEST_F(IntegrationEvaluateCli, ReplaysATraceFileAndWritesTheTraceItUsed)
+{
+    const std::string written = (m_dir / "synth.csv").string();
+    const auto synth
+        = evaluate({ "--goals", "1x1", "--contention", "memory@10-30", "--inputs", "60", "--trace-out", written });
+    ASSERT_EQ(synth.exitCode, 0) << synth.err;
+    EXPECT_NE(synth.out.find("All settings"), std::string::npos); // without --json the table is on stdout
+    const auto replayed = evaluate({ "--json", "--goals", "1x1", "--trace", written });
+    ASSERT_EQ(replayed.exitCode, 0) << replayed.err;
+    const auto json = nlohmann::json::parse(replayed.out);
+    EXPECT_EQ(json.at("run").at("inputs"), 60);
+    EXPECT_NE(json.at("run").at("trace").get<std::string>().find("synth.csv"), std::string::npos);
+}
+
+TEST_F(IntegrationEvaluateCli, RefusesBadInputWithOneLineNamingTheProblem)
+{
+    const std::string badTrace = (m_dir / "bad.csv").string();
+    std::ofstream(badTrace) << "input,slowdown\n0,1.0\n1,slow\n";
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    const std::vector<Case> cases {
+        { { "--goals", "deadline_ms=-1" }, "goal grid 'deadline_ms=-1': '-1' is not a positive number" },
+        { { "--goals", "accuracy=nan" }, "goal grid 'accuracy=nan': 'nan' is not a positive number up to 1" },
+        { { "--goals", "energy_j=0.1;mode=min-energy" },
+            "contradictory goal grid: energy_j is given but the mode is min-energy" },
+        { { "--models", "fast,huge" }, "did not measure model 'huge' (it measured fast, slow, nested)" },
+        { { "--models", "," }, "the candidate set is empty: --models names no model" },
+        { { "--trace", badTrace }, "bad.csv line 3: slowdown 'slow' is not a positive number" },
+        { { "--trace", badTrace, "--contention", "memory@1-5" },
+            "give either --trace FILE or --contention SPEC, not both" },
+        { { "--contention", "disk@1-5" }, "unknown kind 'disk'" },
+        { { "--xi-alpha", "2" }, "the process-noise smoothing α must be in [0, 1]" },
+    };
+    for (const Case& c : cases) {
+        const auto result = evaluate(c.args);
+        EXPECT_EQ(result.exitCode, 2) << c.message << ": " << result.err;
+        EXPECT_NE(result.err.find(c.message), std::string::npos) << result.err;
+        EXPECT_EQ(lineCount(result.err), 1U) << result.err;
+        EXPECT_TRUE(result.out.empty());
+    }
+    const auto missing = runCli({ "evaluate", "--db", db(), "--session", std::to_string(m_ids.missingCap) });
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_NE(missing.err.find("the profile lacks model 'slow' output 0 at cap 40 W"), std::string::npos)
+        << missing.err;
+    EXPECT_EQ(lineCount(missing.err), 1U) << missing.err;
+    const auto noSession = runCli({ "evaluate", "--db", db(), "--session", "99" });
+    EXPECT_EQ(noSession.exitCode, 2);
+    EXPECT_NE(noSession.err.find("no profile session 99"), std::string::npos) << noSession.err;
+}
