@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 
 using awb::core::ContentionEvent;
 using awb::core::ContentionEventType;
@@ -24,6 +25,18 @@ std::size_t threadCount()
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task"))
         ++count;
     return count;
+}
+
+// The count before a test starts workers. One throwaway thread first: a runtime may start a helper
+// thread of its own at the first thread creation (ThreadSanitizer does), which is not ours.
+std::size_t baselineThreadCount()
+{
+    pid_t tid = 0;
+    std::thread([&tid] { tid = gettid(); }).join();
+    const std::string task = "/proc/self/task/" + std::to_string(tid);
+    for (int i = 0; i < 10'000 && std::filesystem::exists(task); ++i) // see settledThreadCount
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return threadCount();
 }
 
 // A joined thread can linger in /proc/self/task for an instant: the kernel wakes the joiner when
@@ -73,7 +86,7 @@ struct Seen {
 
 TEST(CoreWorkloadInjector, TheScheduleStartsAndStopsEachPhaseAtItsInputs)
 {
-    const std::size_t baseline = threadCount();
+    const std::size_t baseline = baselineThreadCount();
     ContentionInjector injector(ContentionPlan::fromSpec("compute@6-8,memory@3-6,alone@8-10,memory@10-12"),
         smallIntensity());
     std::vector<Seen> seen;
@@ -166,7 +179,7 @@ TEST(CoreWorkloadInjector, WorkersRunOnTheCoresTheyArePinnedTo)
 
 TEST(CoreWorkloadInjector, DestroyingItMidPhaseJoinsEveryWorker)
 {
-    const std::size_t baseline = threadCount();
+    const std::size_t baseline = baselineThreadCount();
     {
         ContentionInjector injector(ContentionPlan::fromSpec("memory@0-100"), smallIntensity());
         injector.onInput(0);
@@ -178,7 +191,7 @@ TEST(CoreWorkloadInjector, DestroyingItMidPhaseJoinsEveryWorker)
 
 TEST(CoreWorkloadInjector, AnExceptionThroughTheLoopJoinsEveryWorker)
 {
-    const std::size_t baseline = threadCount();
+    const std::size_t baseline = baselineThreadCount();
     try {
         ContentionInjector injector(ContentionPlan::fromSpec("compute@0-100"), smallIntensity());
         injector.onInput(0);
@@ -193,7 +206,7 @@ TEST(CoreWorkloadInjector, AnExceptionThroughTheLoopJoinsEveryWorker)
 // are still faulting in their arrays, which they also interrupt between chunks. It must return.
 TEST(CoreWorkloadInjector, StopAllReturnsEvenWhileWorkersTouchLargeArrays)
 {
-    const std::size_t baseline = threadCount();
+    const std::size_t baseline = baselineThreadCount();
     ContentionInjector injector(ContentionPlan::fromSpec("memory@0-100"));
     EXPECT_GE(injector.memoryArrayBytes(), std::size_t { 64 } << 20);
     ASSERT_EQ(injector.onInput(0).size(), 1U);
