@@ -171,7 +171,7 @@ int main(int argc, char** argv)
         intensity.cores = { mainCore };
         environments.emplace_back(prefix + " 1 worker, same core", kind, intensity);
         intensity.workers = 0;
-        intensity.cores = {};
+        intensity.cores = cores; // the default, as seen before this thread was pinned
         environments.emplace_back(prefix + " 1 per core (default)", kind, intensity);
     }
 

@@ -33,13 +33,14 @@ struct ContentionIntensity {
     // the core that runs inference whichever core the scheduler puts it on.
     int workers = 0;
     // Worker i is pinned (pthread_setaffinity_np) to cores[i % cores.size()]; empty: the cores
-    // this process may run on, in order. Every core must be one of those.
+    // the constructing thread may run on, in order (so build the injector before pinning the live
+    // loop's own thread, or name the cores).
     std::vector<int> cores;
     // Bytes of each of a memory worker's three arrays; 0: defaultMemoryArrayBytes().
     std::size_t memoryArrayBytes = 0;
 };
 
-// The cores this process may run on (sched_getaffinity), ascending.
+// The cores the calling thread may run on (sched_getaffinity), ascending.
 std::vector<int> allowedCores();
 // Bytes per triad array such that one memory worker's three arrays span at least twice the
 // last-level cache, and at least 64 MiB each (3 × 64 MiB when the cache size is unknown).
@@ -70,7 +71,7 @@ struct ContentionWorkerStatus {
 class ContentionInjector {
 public:
     // Throws std::invalid_argument for overlapping or empty phases, a negative worker count or a
-    // core this process may not run on.
+    // core the machine does not have.
     explicit ContentionInjector(ContentionPlan plan, ContentionIntensity intensity = {});
     ~ContentionInjector(); // stops and joins every worker
     ContentionInjector(const ContentionInjector&) = delete;

@@ -231,6 +231,8 @@ TEST(CoreWorkloadInjector, RefusesBadPlansAndIntensities)
     negative.workers = -1;
     EXPECT_THROW(ContentionInjector(ContentionPlan::fromSpec("memory@0-1"), negative), std::invalid_argument);
     ContentionIntensity foreignCore;
-    foreignCore.cores = { 4095 };
+    foreignCore.cores = { static_cast<int>(sysconf(_SC_NPROCESSORS_CONF)) };
+    EXPECT_THROW(ContentionInjector(ContentionPlan::fromSpec("memory@0-1"), foreignCore), std::invalid_argument);
+    foreignCore.cores = { -1 };
     EXPECT_THROW(ContentionInjector(ContentionPlan::fromSpec("memory@0-1"), foreignCore), std::invalid_argument);
 }
