@@ -86,7 +86,6 @@ struct ContentionInjector::Worker {
     ContentionKind kind = ContentionKind::Memory;
     int core = -1;
     detail::WorkerControl control;
-    detail::TriadArrays arrays;
     std::thread thread;
 };
 
@@ -125,6 +124,7 @@ ContentionInjector::ContentionInjector(ContentionPlan plan, ContentionIntensity 
     arrayBytes_ = intensity.memoryArrayBytes > 0 ? intensity.memoryArrayBytes : defaultMemoryArrayBytes();
     // Report what allocateTriadArrays will really use (whole doubles, at least one chunk).
     arrayBytes_ = std::max(arrayBytes_ / sizeof(double), detail::kTriadChunkDoubles) * sizeof(double);
+    triadArrays_.resize(workerCores_.size());
 }
 
 ContentionInjector::~ContentionInjector() { stopWorkers(); }
@@ -170,12 +170,14 @@ void ContentionInjector::start(int phase, std::int64_t index, std::vector<Conten
             auto worker = std::make_unique<Worker>();
             worker->kind = kind;
             worker->core = core;
-            if (kind == ContentionKind::Memory)
-                worker->arrays = detail::allocateTriadArrays(arrayBytes_);
+            const std::size_t slot = workers_.size();
+            if (kind == ContentionKind::Memory && triadArrays_[slot].count == 0)
+                triadArrays_[slot] = detail::allocateTriadArrays(arrayBytes_);
             Worker& w = *worker;
+            detail::TriadArrays& arrays = triadArrays_[slot];
             // The thread waits for `go` until it is pinned, so none of its work runs elsewhere.
             w.thread = kind == ContentionKind::Memory
-                ? std::thread([&w] { detail::runMemoryWorker(w.control, w.arrays); })
+                ? std::thread([&w, &arrays] { detail::runMemoryWorker(w.control, arrays); })
                 : std::thread([&w] { detail::runComputeWorker(w.control); });
             workers_.push_back(std::move(worker)); // joined by stopWorkers from here on
             cpu_set_t set;

@@ -10,6 +10,7 @@
 // so no worker outlives the injector. Workers look at the flag every few milliseconds of work.
 
 #include "core/control/contention_spec.h"
+#include "core/workload/contention_workers.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -36,7 +37,8 @@ struct ContentionIntensity {
     // the constructing thread may run on, in order (so build the injector before pinning the live
     // loop's own thread, or name the cores).
     std::vector<int> cores;
-    // Bytes of each of a memory worker's three arrays; 0: defaultMemoryArrayBytes().
+    // Bytes of each of a memory worker's three arrays; 0: defaultMemoryArrayBytes(). Allocated
+    // at the first memory phase and held until the injector is destroyed (3 × this × workers).
     std::size_t memoryArrayBytes = 0;
 };
 
@@ -103,6 +105,11 @@ private:
     ContentionPlan plan_;
     std::vector<int> workerCores_;
     std::size_t arrayBytes_ = 0;
+    // Worker i's triad arrays, allocated at the first memory phase and kept until destruction:
+    // returning hundreds of MiB to the kernel takes tens of ms (measured, docs/live-runs.md),
+    // which would stall the live loop at every stop. Declared before workers_, so they are
+    // destroyed after them (the destructor joins every worker before either goes anyway).
+    std::vector<detail::TriadArrays> triadArrays_;
     std::vector<std::unique_ptr<Worker>> workers_;
     int activePhase_ = -1;
     std::int64_t lastIndex_ = 0;
