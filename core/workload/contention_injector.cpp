@@ -90,16 +90,16 @@ struct ContentionInjector::Worker {
 };
 
 ContentionInjector::ContentionInjector(ContentionPlan plan, ContentionIntensity intensity)
-    : plan_(std::move(plan))
+    : m_plan(std::move(plan))
 {
-    std::sort(plan_.phases.begin(), plan_.phases.end(),
+    std::sort(m_plan.phases.begin(), m_plan.phases.end(),
         [](const ContentionPhase& x, const ContentionPhase& y) { return x.firstInput < y.firstInput; });
-    for (std::size_t i = 0; i < plan_.phases.size(); ++i) {
-        const ContentionPhase& phase = plan_.phases[i];
+    for (std::size_t i = 0; i < m_plan.phases.size(); ++i) {
+        const ContentionPhase& phase = m_plan.phases[i];
         if (phase.firstInput < 0 || phase.endInput <= phase.firstInput)
             throw std::invalid_argument("contention phase " + std::to_string(phase.firstInput) + "-"
                 + std::to_string(phase.endInput) + " is empty or negative");
-        if (i > 0 && phase.firstInput < plan_.phases[i - 1].endInput)
+        if (i > 0 && phase.firstInput < m_plan.phases[i - 1].endInput)
             throw std::invalid_argument("contention phase " + std::to_string(phase.firstInput) + "-"
                 + std::to_string(phase.endInput) + " overlaps the one before it");
     }
@@ -120,19 +120,19 @@ ContentionInjector::ContentionInjector(ContentionPlan plan, ContentionIntensity 
     }
     const std::size_t count = intensity.workers > 0 ? static_cast<std::size_t>(intensity.workers) : allowed.size();
     for (std::size_t i = 0; i < count; ++i)
-        workerCores_.push_back(cores[i % cores.size()]);
-    arrayBytes_ = intensity.memoryArrayBytes > 0 ? intensity.memoryArrayBytes : defaultMemoryArrayBytes();
+        m_workerCores.push_back(cores[i % cores.size()]);
+    m_arrayBytes = intensity.memoryArrayBytes > 0 ? intensity.memoryArrayBytes : defaultMemoryArrayBytes();
     // Report what allocateTriadArrays will really use (whole doubles, at least one chunk).
-    arrayBytes_ = std::max(arrayBytes_ / sizeof(double), detail::kTriadChunkDoubles) * sizeof(double);
-    triadArrays_.resize(workerCores_.size());
+    m_arrayBytes = std::max(m_arrayBytes / sizeof(double), detail::kTriadChunkDoubles) * sizeof(double);
+    m_triadArrays.resize(m_workerCores.size());
 }
 
 ContentionInjector::~ContentionInjector() { stopWorkers(); }
 
 int ContentionInjector::phaseAt(std::int64_t index) const
 {
-    for (std::size_t i = 0; i < plan_.phases.size(); ++i) {
-        const ContentionPhase& phase = plan_.phases[i];
+    for (std::size_t i = 0; i < m_plan.phases.size(); ++i) {
+        const ContentionPhase& phase = m_plan.phases[i];
         if (index >= phase.firstInput && index < phase.endInput)
             return phase.kind == ContentionKind::Alone ? -1 : static_cast<int>(i);
     }
@@ -141,18 +141,18 @@ int ContentionInjector::phaseAt(std::int64_t index) const
 
 ContentionEvent ContentionInjector::eventOf(ContentionEventType type, ContentionKind kind, std::int64_t index) const
 {
-    return ContentionEvent { type, kind, index, workerCores_, kind == ContentionKind::Memory ? arrayBytes_ : 0 };
+    return ContentionEvent { type, kind, index, m_workerCores, kind == ContentionKind::Memory ? m_arrayBytes : 0 };
 }
 
 std::vector<ContentionEvent> ContentionInjector::onInput(std::int64_t index)
 {
-    lastIndex_ = index;
+    m_lastIndex = index;
     std::vector<ContentionEvent> events;
     const int wanted = phaseAt(index);
-    if (wanted == activePhase_)
+    if (wanted == m_activePhase)
         return events;
-    if (activePhase_ >= 0) {
-        const ContentionKind kind = plan_.phases[static_cast<std::size_t>(activePhase_)].kind;
+    if (m_activePhase >= 0) {
+        const ContentionKind kind = m_plan.phases[static_cast<std::size_t>(m_activePhase)].kind;
         stopWorkers();
         events.push_back(eventOf(ContentionEventType::Stop, kind, index));
     }
@@ -163,23 +163,23 @@ std::vector<ContentionEvent> ContentionInjector::onInput(std::int64_t index)
 
 void ContentionInjector::start(int phase, std::int64_t index, std::vector<ContentionEvent>& events)
 {
-    const ContentionKind kind = plan_.phases[static_cast<std::size_t>(phase)].kind;
+    const ContentionKind kind = m_plan.phases[static_cast<std::size_t>(phase)].kind;
     try {
-        workers_.reserve(workerCores_.size()); // so push_back below cannot throw with a live thread
-        for (int core : workerCores_) {
+        m_workers.reserve(m_workerCores.size()); // so push_back below cannot throw with a live thread
+        for (int core : m_workerCores) {
             auto worker = std::make_unique<Worker>();
             worker->kind = kind;
             worker->core = core;
-            const std::size_t slot = workers_.size();
-            if (kind == ContentionKind::Memory && triadArrays_[slot].count == 0)
-                triadArrays_[slot] = detail::allocateTriadArrays(arrayBytes_);
+            const std::size_t slot = m_workers.size();
+            if (kind == ContentionKind::Memory && m_triadArrays[slot].count == 0)
+                m_triadArrays[slot] = detail::allocateTriadArrays(m_arrayBytes);
             Worker& w = *worker;
-            detail::TriadArrays& arrays = triadArrays_[slot];
+            detail::TriadArrays& arrays = m_triadArrays[slot];
             // The thread waits for `go` until it is pinned, so none of its work runs elsewhere.
             w.thread = kind == ContentionKind::Memory
                 ? std::thread([&w, &arrays] { detail::runMemoryWorker(w.control, arrays); })
                 : std::thread([&w] { detail::runComputeWorker(w.control); });
-            workers_.push_back(std::move(worker)); // joined by stopWorkers from here on
+            m_workers.push_back(std::move(worker)); // joined by stopWorkers from here on
             cpu_set_t set;
             CPU_ZERO(&set);
             CPU_SET(core, &set);
@@ -193,17 +193,17 @@ void ContentionInjector::start(int phase, std::int64_t index, std::vector<Conten
         stopWorkers();
         throw;
     }
-    activePhase_ = phase;
+    m_activePhase = phase;
     events.push_back(eventOf(ContentionEventType::Start, kind, index));
 }
 
 std::vector<ContentionEvent> ContentionInjector::stopAll()
 {
     std::vector<ContentionEvent> events;
-    if (activePhase_ >= 0) {
-        const ContentionKind kind = plan_.phases[static_cast<std::size_t>(activePhase_)].kind;
+    if (m_activePhase >= 0) {
+        const ContentionKind kind = m_plan.phases[static_cast<std::size_t>(m_activePhase)].kind;
         stopWorkers();
-        events.push_back(eventOf(ContentionEventType::Stop, kind, lastIndex_));
+        events.push_back(eventOf(ContentionEventType::Stop, kind, m_lastIndex));
     }
     return events;
 }
@@ -211,30 +211,30 @@ std::vector<ContentionEvent> ContentionInjector::stopAll()
 void ContentionInjector::stopWorkers() noexcept
 {
     // Tell every worker first, so they wind down in parallel, then join them one by one.
-    for (auto& worker : workers_) {
+    for (auto& worker : m_workers) {
         worker->control.stop.store(true, std::memory_order_relaxed);
         worker->control.go.store(true, std::memory_order_release); // releases one still at the gate
         worker->control.go.notify_one();
     }
-    for (auto& worker : workers_) {
+    for (auto& worker : m_workers) {
         if (worker->thread.joinable())
             worker->thread.join();
     }
-    workers_.clear();
-    activePhase_ = -1;
+    m_workers.clear();
+    m_activePhase = -1;
 }
 
 ContentionKind ContentionInjector::activeKind() const
 {
-    return activePhase_ >= 0 ? plan_.phases[static_cast<std::size_t>(activePhase_)].kind : ContentionKind::Alone;
+    return m_activePhase >= 0 ? m_plan.phases[static_cast<std::size_t>(m_activePhase)].kind : ContentionKind::Alone;
 }
 
-std::size_t ContentionInjector::activeWorkerCount() const { return workers_.size(); }
+std::size_t ContentionInjector::activeWorkerCount() const { return m_workers.size(); }
 
 std::vector<ContentionWorkerStatus> ContentionInjector::workerStatus() const
 {
     std::vector<ContentionWorkerStatus> status;
-    for (const auto& worker : workers_)
+    for (const auto& worker : m_workers)
         status.push_back({ worker->kind, worker->core, worker->control.chunks.load(std::memory_order_relaxed),
             worker->control.lastCpu.load(std::memory_order_relaxed) });
     return status;

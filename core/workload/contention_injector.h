@@ -90,10 +90,10 @@ public:
     ContentionKind activeKind() const; // Alone when no phase runs
     std::size_t activeWorkerCount() const;
     std::vector<ContentionWorkerStatus> workerStatus() const;
-    const ContentionPlan& plan() const { return plan_; }
+    const ContentionPlan& plan() const { return m_plan; }
     // The core of worker i, as resolved from the intensity.
-    const std::vector<int>& workerCores() const { return workerCores_; }
-    std::size_t memoryArrayBytes() const { return arrayBytes_; }
+    const std::vector<int>& workerCores() const { return m_workerCores; }
+    std::size_t memoryArrayBytes() const { return m_arrayBytes; }
 
 private:
     struct Worker;
@@ -102,17 +102,17 @@ private:
     void stopWorkers() noexcept;
     ContentionEvent eventOf(ContentionEventType type, ContentionKind kind, std::int64_t index) const;
 
-    ContentionPlan plan_;
-    std::vector<int> workerCores_;
-    std::size_t arrayBytes_ = 0;
+    ContentionPlan m_plan;
+    std::vector<int> m_workerCores;
+    std::size_t m_arrayBytes = 0;
     // Worker i's triad arrays, allocated at the first memory phase and kept until destruction:
     // returning hundreds of MiB to the kernel takes tens of ms (measured, docs/live-runs.md),
-    // which would stall the live loop at every stop. Declared before workers_, so they are
+    // which would stall the live loop at every stop. Declared before m_workers, so they are
     // destroyed after them (the destructor joins every worker before either goes anyway).
-    std::vector<detail::TriadArrays> triadArrays_;
-    std::vector<std::unique_ptr<Worker>> workers_;
-    int activePhase_ = -1;
-    std::int64_t lastIndex_ = 0;
+    std::vector<detail::TriadArrays> m_triadArrays;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    int m_activePhase = -1;
+    std::int64_t m_lastIndex = 0;
 };
 
 } // namespace awb::core

@@ -38,32 +38,32 @@ public:
     // Producer side. Overwrites whatever the consumer has not taken yet.
     void publish(const T& value)
     {
-        Slot& slot = slots_[back_];
+        Slot& slot = m_slots[m_back];
         slot.value = value;
-        slot.sequence = ++published_;
+        slot.sequence = ++m_published;
         // Release: the slot's contents become visible to the consumer that acquires the index.
-        back_ = middle_.exchange(back_ | kFresh, std::memory_order_acq_rel) & kIndexMask;
-        publishedCount_.store(published_, std::memory_order_relaxed);
+        m_back = m_middle.exchange(m_back | kFresh, std::memory_order_acq_rel) & kIndexMask;
+        m_publishedCount.store(m_published, std::memory_order_relaxed);
     }
 
     // Consumer side. The newest value if one arrived since the previous take(), else nothing.
     std::optional<MailboxDelivery<T>> take()
     {
-        if ((middle_.load(std::memory_order_relaxed) & kFresh) == 0)
+        if ((m_middle.load(std::memory_order_relaxed) & kFresh) == 0)
             return std::nullopt;
         // Acquire: pairs with publish()'s release, so the slot is completely written.
-        front_ = middle_.exchange(front_, std::memory_order_acq_rel) & kIndexMask;
-        const Slot& slot = slots_[front_];
-        MailboxDelivery<T> delivery { slot.value, slot.sequence, slot.sequence - taken_ - 1 };
-        totalDropped_ += delivery.dropped;
-        taken_ = slot.sequence;
+        m_front = m_middle.exchange(m_front, std::memory_order_acq_rel) & kIndexMask;
+        const Slot& slot = m_slots[m_front];
+        MailboxDelivery<T> delivery { slot.value, slot.sequence, slot.sequence - m_taken - 1 };
+        m_totalDropped += delivery.dropped;
+        m_taken = slot.sequence;
         return delivery;
     }
 
     // Consumer side: the dropped counts of every take() so far, summed.
-    std::uint64_t totalDropped() const { return totalDropped_; }
+    std::uint64_t totalDropped() const { return m_totalDropped; }
     // Any thread: values published so far (may lag publish() by an instant).
-    std::uint64_t publishedCount() const { return publishedCount_.load(std::memory_order_relaxed); }
+    std::uint64_t publishedCount() const { return m_publishedCount.load(std::memory_order_relaxed); }
 
 private:
     static constexpr std::uint8_t kIndexMask = 0x3;
@@ -75,14 +75,14 @@ private:
     };
 
     // Producer and consumer each own one slot; the padding keeps their hot fields off one line.
-    Slot slots_[3];
-    alignas(64) std::atomic<std::uint8_t> middle_ { 1 };
-    alignas(64) std::uint8_t back_ = 0;  // producer only
-    std::uint64_t published_ = 0;        // producer only
-    std::atomic<std::uint64_t> publishedCount_ { 0 };
-    alignas(64) std::uint8_t front_ = 2; // consumer only
-    std::uint64_t taken_ = 0;            // consumer only: sequence of the last value taken
-    std::uint64_t totalDropped_ = 0;     // consumer only
+    Slot m_slots[3];
+    alignas(64) std::atomic<std::uint8_t> m_middle { 1 };
+    alignas(64) std::uint8_t m_back = 0;  // producer only
+    std::uint64_t m_published = 0;        // producer only
+    std::atomic<std::uint64_t> m_publishedCount { 0 };
+    alignas(64) std::uint8_t m_front = 2; // consumer only
+    std::uint64_t m_taken = 0;            // consumer only: sequence of the last value taken
+    std::uint64_t m_totalDropped = 0;     // consumer only
 };
 
 // What the live loop publishes after each input: the run-step fields as the store records them.
