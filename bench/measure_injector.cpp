@@ -39,7 +39,10 @@ using awb::core::ContentionIntensity;
 using awb::core::ContentionKind;
 using awb::core::ContentionPlan;
 
-double msSince(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double msSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 double quantile(std::vector<double> values, double q)
 {

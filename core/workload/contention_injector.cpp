@@ -184,8 +184,8 @@ void ContentionInjector::start(int phase, std::int64_t index, std::vector<Conten
             CPU_ZERO(&set);
             CPU_SET(core, &set);
             if (const int error = pthread_setaffinity_np(w.thread.native_handle(), sizeof set, &set); error != 0)
-                throw std::system_error(error, std::generic_category(),
-                    "pinning a contention worker to core " + std::to_string(core));
+                throw std::system_error(
+                    error, std::generic_category(), "pinning a contention worker to core " + std::to_string(core));
             w.control.go.store(true, std::memory_order_release);
             w.control.go.notify_one();
         }

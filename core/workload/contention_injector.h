@@ -57,17 +57,17 @@ struct ContentionEvent {
     ContentionEventType type = ContentionEventType::Start;
     ContentionKind kind = ContentionKind::Memory;
     std::int64_t inputIndex = 0;
-    std::vector<int> cores;       // one entry per worker: the core it is pinned to
-    std::size_t arrayBytes = 0;   // memory workers: bytes per array; 0 for compute
-    std::string detail() const;   // e.g. "memory: 2 workers on cores 0,1; 3 x 200 MiB arrays each"
+    std::vector<int> cores; // one entry per worker: the core it is pinned to
+    std::size_t arrayBytes = 0; // memory workers: bytes per array; 0 for compute
+    std::string detail() const; // e.g. "memory: 2 workers on cores 0,1; 3 x 200 MiB arrays each"
 };
 
 // One running worker, as observed now.
 struct ContentionWorkerStatus {
     ContentionKind kind = ContentionKind::Memory;
-    int core = -1;           // pinned to
+    int core = -1; // pinned to
     std::uint64_t chunks = 0; // work chunks finished (a few ms each)
-    int lastCpu = -1;        // the CPU it ran its latest chunk on; -1 before the first
+    int lastCpu = -1; // the CPU it ran its latest chunk on; -1 before the first
 };
 
 class ContentionInjector {

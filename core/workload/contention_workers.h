@@ -16,7 +16,7 @@ struct WorkerControl {
     std::atomic<bool> go { false };
     std::atomic<bool> stop { false };
     std::atomic<std::uint64_t> chunks { 0 }; // finished work chunks (a few ms of work each)
-    std::atomic<int> lastCpu { -1 };         // sched_getcpu() after the latest chunk
+    std::atomic<int> lastCpu { -1 }; // sched_getcpu() after the latest chunk
 };
 
 // The three arrays of a STREAM triad, a[i] = b[i] + s·c[i]. Allocated by the owner (so an

@@ -28,7 +28,7 @@ namespace awb::core {
 template <typename T> struct MailboxDelivery {
     T value;
     std::uint64_t sequence = 0; // 1 for the first value ever published
-    std::uint64_t dropped = 0;  // values published since the previous take() that were never taken
+    std::uint64_t dropped = 0; // values published since the previous take() that were never taken
 };
 
 template <typename T> class LatestValueMailbox {
@@ -77,12 +77,12 @@ private:
     // Producer and consumer each own one slot; the padding keeps their hot fields off one line.
     Slot m_slots[3];
     alignas(64) std::atomic<std::uint8_t> m_middle { 1 };
-    alignas(64) std::uint8_t m_back = 0;  // producer only
-    std::uint64_t m_published = 0;        // producer only
+    alignas(64) std::uint8_t m_back = 0; // producer only
+    std::uint64_t m_published = 0; // producer only
     std::atomic<std::uint64_t> m_publishedCount { 0 };
     alignas(64) std::uint8_t m_front = 2; // consumer only
-    std::uint64_t m_taken = 0;            // consumer only: sequence of the last value taken
-    std::uint64_t m_totalDropped = 0;     // consumer only
+    std::uint64_t m_taken = 0; // consumer only: sequence of the last value taken
+    std::uint64_t m_totalDropped = 0; // consumer only
 };
 
 // What the live loop publishes after each input: the run-step fields as the store records them.

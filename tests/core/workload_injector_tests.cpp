@@ -87,16 +87,17 @@ struct Seen {
 TEST(CoreWorkloadInjector, TheScheduleStartsAndStopsEachPhaseAtItsInputs)
 {
     const std::size_t baseline = baselineThreadCount();
-    ContentionInjector injector(ContentionPlan::fromSpec("compute@6-8,memory@3-6,alone@8-10,memory@10-12"),
-        smallIntensity());
+    ContentionInjector injector(
+        ContentionPlan::fromSpec("compute@6-8,memory@3-6,alone@8-10,memory@10-12"), smallIntensity());
     std::vector<Seen> seen;
     for (std::int64_t index = 0; index < 14; ++index) {
         for (const ContentionEvent& event : injector.onInput(index))
             seen.push_back({ event.type, event.kind, event.inputIndex });
         const bool memory = (index >= 3 && index < 6) || (index >= 10 && index < 12);
         const bool compute = index >= 6 && index < 8;
-        const ContentionKind expected
-            = memory ? ContentionKind::Memory : compute ? ContentionKind::Compute : ContentionKind::Alone;
+        const ContentionKind expected = memory ? ContentionKind::Memory
+            : compute                          ? ContentionKind::Compute
+                                               : ContentionKind::Alone;
         EXPECT_EQ(injector.activeKind(), expected) << "input " << index;
         const std::size_t workers = expected == ContentionKind::Alone ? 0 : 2;
         ASSERT_EQ(injector.activeWorkerCount(), workers) << "input " << index;

@@ -44,8 +44,8 @@ bool matches(const RunStepRecord& step, std::int64_t index)
         && step.latencyMs == expected.latencyMs && step.energyJ == expected.energyJ
         && step.deadlineMet == expected.deadlineMet && step.correct == expected.correct
         && step.xiObserved == expected.xiObserved && step.xiMean == expected.xiMean && step.xiStd == expected.xiStd
-        && step.predictedLatencyMs == expected.predictedLatencyMs
-        && step.predictedEnergyJ == expected.predictedEnergyJ && step.predictedAccuracy == expected.predictedAccuracy;
+        && step.predictedLatencyMs == expected.predictedLatencyMs && step.predictedEnergyJ == expected.predictedEnergyJ
+        && step.predictedAccuracy == expected.predictedAccuracy;
 }
 
 } // namespace
