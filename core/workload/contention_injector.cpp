@@ -118,7 +118,7 @@ ContentionInjector::ContentionInjector(ContentionPlan plan, ContentionIntensity 
             throw std::invalid_argument("contention core " + std::to_string(core) + " does not exist (this machine has "
                 + std::to_string(configured) + ")");
     }
-    const std::size_t count = intensity.workers > 0 ? static_cast<std::size_t>(intensity.workers) : allowed.size();
+    const std::size_t count = intensity.workers > 0 ? static_cast<std::size_t>(intensity.workers) : cores.size();
     for (std::size_t i = 0; i < count; ++i)
         m_workerCores.push_back(cores[i % cores.size()]);
     m_arrayBytes = intensity.memoryArrayBytes > 0 ? intensity.memoryArrayBytes : defaultMemoryArrayBytes();

@@ -30,8 +30,9 @@ struct ContentionPlan {
 
 // How hard the co-runners press.
 struct ContentionIntensity {
-    // Worker threads per phase; 0: one per core this process may run on, so one of them shares
-    // the core that runs inference whichever core the scheduler puts it on.
+    // Worker threads per phase; 0: one per core of `cores`, so by default one per core the
+    // constructing thread may run on, and one of them shares the core that runs inference
+    // whichever core the scheduler puts it on.
     int workers = 0;
     // Worker i is pinned (pthread_setaffinity_np) to cores[i % cores.size()]; empty: the cores
     // the constructing thread may run on, in order (so build the injector before pinning the live
@@ -82,7 +83,8 @@ public:
     // Call before handling input `index`: stops the running phase if `index` lies outside it and
     // starts the phase that contains `index` (if any). Returns what it did, in order. Indices may
     // jump: a phase skipped over entirely is never started. If starting fails (thread creation,
-    // pinning, allocation), the workers started so far are joined and the exception propagates.
+    // pinning, allocation), the workers started so far are joined and the exception propagates;
+    // a phase stopped by the same call is stopped, though its event goes with the return value.
     std::vector<ContentionEvent> onInput(std::int64_t index);
     // Stops the running phase (a stop event at the last index seen); nothing when none runs.
     std::vector<ContentionEvent> stopAll();

@@ -178,6 +178,17 @@ TEST(CoreWorkloadInjector, WorkersRunOnTheCoresTheyArePinnedTo)
     }
 }
 
+TEST(CoreWorkloadInjector, WithoutAWorkerCountThereIsOneWorkerPerNamedCore)
+{
+    const int core = awb::core::allowedCores().back();
+    ContentionIntensity intensity;
+    intensity.cores = { core, core, core };
+    ContentionInjector injector(ContentionPlan::fromSpec("compute@0-1"), intensity);
+    EXPECT_EQ(injector.workerCores(), (std::vector<int> { core, core, core }));
+    ASSERT_EQ(injector.onInput(0).size(), 1U);
+    EXPECT_EQ(injector.activeWorkerCount(), 3U);
+}
+
 TEST(CoreWorkloadInjector, DestroyingItMidPhaseJoinsEveryWorker)
 {
     const std::size_t baseline = baselineThreadCount();
