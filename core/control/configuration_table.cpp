@@ -166,9 +166,9 @@ ConfigurationTable ConfigurationTable::restricted(
         subCaps.push_back(m_capsW[p]);
     ConfigurationTable table(std::move(subModels), std::move(subCaps));
     for (std::size_t i = 0; i < models.size(); ++i)
-        table.m_originalModels[i] = m_originalModels[models[i]];
+        table.m_originalModels[i] = models[i];
     for (std::size_t i = 0; i < caps.size(); ++i)
-        table.m_originalCaps[i] = m_originalCaps[caps[i]];
+        table.m_originalCaps[i] = caps[i];
     return table;
 }
 

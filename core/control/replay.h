@@ -2,6 +2,7 @@
 
 #include "core/control/controller.h"
 #include "core/control/replay_environment.h"
+#include "core/control/run_metrics.h"
 
 #include <cstdint>
 #include <vector>
@@ -31,26 +32,6 @@ struct ReplayStep {
     Goals goals; // in effect for this input
     Decision decision;
     Outcome outcome;
-};
-
-// What one controller did over one replay.
-// - energyPerInputJ: mean energy per input over the run (J);
-// - errorRate: inputs without a correct answer by their deadline / inputs;
-// - deadlineMissRate: inputs with no answer by their deadline / inputs;
-// - violationRate: windows of `violationWindow` consecutive inputs in which the goal the user
-//   can see on average was missed / windows: max-accuracy inputs' mean energy above their
-//   budgets' mean, or min-energy inputs' fraction correct below their accuracy goals' mean (a
-//   goal change mid-window counts each input against its own goal; a last partial window counts).
-struct ReplayMetrics {
-    std::int64_t inputs = 0;
-    double energyPerInputJ = 0.0;
-    double errorRate = 0.0;
-    double deadlineMissRate = 0.0;
-    double violationRate = 0.0;
-    std::int64_t windows = 0;
-    std::int64_t capWrites = 0;
-    std::int64_t fallbacks = 0; // decisions where nothing was predicted to meet the goal
-    double decisionNs = 0.0; // mean decide + observe time (timeDecisions), else 0
 };
 
 struct ReplayResult {

@@ -358,3 +358,19 @@ TEST(CoreControlRefusals, ProfilesMissingCellsAndEmptyCandidateSets)
         EXPECT_STREQ(error.what(), "the candidate set is empty: no traditional model among the candidates");
     }
 }
+
+TEST(CoreControlDecision, RestrictedIndicesMapBackToTheTableItWasCutFrom)
+{
+    const ConfigurationTable full = awb::test::smallTable();
+    const ConfigurationTable middle = full.restricted({ 1, 2 }, { 1, 2 });
+    const ConfigurationTable inner = middle.restricted({ 1 }, { 1 });
+    EXPECT_EQ(middle.originalModel(1), 2U);
+    EXPECT_EQ(inner.originalModel(0), 1U) << "an index of `middle`, not of `full`";
+    EXPECT_EQ(inner.originalCap(0), 1U);
+    // A controller over a cut table decides in that table's indices.
+    const Goals goals = Goals::maximizeAccuracy(10.0, 1.0);
+    AlertController controller(inner, AlertSettings {}, goals);
+    const awb::core::Decision decision = controller.decide(0);
+    EXPECT_EQ(decision.applied.model, 0U);
+    EXPECT_EQ(decision.applied.cap, 0U);
+}

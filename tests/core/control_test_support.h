@@ -6,6 +6,7 @@
 #include "core/control/configuration_table.h"
 #include "core/control/goals.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <random>
