@@ -74,24 +74,6 @@ namespace {
         }
     }
 
-    // The device row the session hangs on; its uid is stable for this host and backend setup,
-    // so repeated sweeps (and resumed ones) share one row.
-    core::DeviceRecord deviceRecord(const core::PowerBackend& backend, const std::string& emulationJson)
-    {
-        core::DeviceRecord device;
-        device.host = core::hostName();
-        device.cpuModel = core::cpuModelName();
-        if (backend.name() == "nvml")
-            device.gpuModel = backend.deviceDescription();
-        device.backend = backend.name();
-        device.emulationJson = emulationJson;
-        device.uid = "device-"
-            + core::sha256Hex(device.host + '\n' + device.cpuModel + '\n' + backend.deviceDescription() + '\n'
-                + device.backend + '\n' + emulationJson)
-                  .substr(0, 32);
-        return device;
-    }
-
     std::string sessionSettingsJson(const std::string& backend, const std::vector<core::ModelRecord>& models,
         const core::ProfilerSettings& settings)
     {
@@ -184,6 +166,24 @@ namespace {
 
 } // namespace
 
+core::DeviceRecord deviceRecordOf(const core::PowerBackend& backend)
+{
+    const auto* emulated = dynamic_cast<const core::EmulatedBackend*>(&backend);
+    const std::string emulationJson = emulated != nullptr ? emulated->model().profile().toJson() : "";
+    core::DeviceRecord device;
+    device.host = core::hostName();
+    device.cpuModel = core::cpuModelName();
+    if (backend.name() == "nvml")
+        device.gpuModel = backend.deviceDescription();
+    device.backend = backend.name();
+    device.emulationJson = emulationJson;
+    device.uid = "device-"
+        + core::sha256Hex(device.host + '\n' + device.cpuModel + '\n' + backend.deviceDescription() + '\n'
+            + device.backend + '\n' + emulationJson)
+              .substr(0, 32);
+    return device;
+}
+
 std::vector<double> parseCapList(const std::string& text)
 {
     std::vector<double> caps;
@@ -274,9 +274,7 @@ ProfileSweepResult runProfileSweep(Store& store, const ProfileSweepRequest& requ
     // Everything that can be refused has been; learn now, before any cap changes, whether the
     // results can be recorded.
     store.requireWritable();
-    const std::string emulationJson
-        = backend.isEmulated() ? dynamic_cast<core::EmulatedBackend&>(backend).model().profile().toJson() : "";
-    core::DeviceRecord device = deviceRecord(backend, emulationJson);
+    core::DeviceRecord device = deviceRecordOf(backend);
     DeviceRepository(store).upsert(device);
     core::DatasetRecord dataset = core::fashionMnistTestDataset(data);
     DatasetRepository(store).upsert(dataset);

@@ -7,6 +7,7 @@
 
 #include "core/power/emulated_backend.h"
 #include "core/profile/profiler.h"
+#include "core/records/device_record.h"
 #include "core/records/model_record.h"
 #include "core/records/profile_record.h"
 #include "database/store.h"
@@ -69,6 +70,11 @@ struct ProfileSweepStart {
     std::vector<core::ModelRecord> models; // swept, in store order (names and kinds for display)
     std::vector<double> capsW;
 };
+
+// The device row of results measured through `backend` on this host: its uid is stable for the
+// host and backend setup (emulated: the device profile too), so repeated sweeps, their resumes
+// and the live runs on their profiles share one row.
+core::DeviceRecord deviceRecordOf(const core::PowerBackend& backend);
 
 // "auto" (or blank) → empty, the backend's range decides; otherwise watts separated by commas.
 // Throws ProfileSweepError (BadRequest) naming the part that is not a positive power.

@@ -20,6 +20,9 @@ namespace {
           "predicted_energy_j, predicted_accuracy) VALUES ("
         + detail::stepKeySql("?1", "?2") + ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
+    const char* const kInsertEventSql
+        = "INSERT INTO run_event (run_id, input_index, time_ms, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+
     // Owns one prepared statement of the writer's connection.
     class PreparedStatement {
     public:
@@ -53,6 +56,7 @@ struct RunStepWriter::Impl {
         store->database().exec("PRAGMA foreign_keys = OFF");
         sqlite3* db = store->database().getHandle();
         insert.emplace(db, kInsertStepSql.c_str());
+        insertEvent.emplace(db, kInsertEventSql);
         runExists.emplace(db, "SELECT 1 FROM run WHERE id = ?");
         modelExists.emplace(db, "SELECT 1 FROM model WHERE id = ?");
         knownRuns.reserve(16);
@@ -66,6 +70,12 @@ struct RunStepWriter::Impl {
     void run();
     void writeBatch();
     void insertRows(sqlite3* db);
+    void insertEvents(sqlite3* db);
+    bool hasPending() const { return !pending.empty() || !pendingEvents.empty(); }
+    std::size_t pendingCount() const { return pending.size() + pendingEvents.size(); }
+    // Under the lock: arms the batch timer on the first pending row, wakes the writer early on a
+    // full batch. Other appends are a copy under an uncontended lock.
+    void noteAppended();
     bool referenceExists(std::vector<std::int64_t>& known, PreparedStatement& lookup, std::int64_t id);
     [[noreturn]] void fail(const std::string& what);
 
@@ -78,6 +88,7 @@ struct RunStepWriter::Impl {
     std::condition_variable wake; // the writer thread waits on it
     std::condition_variable progress; // flush() and close() wait on it
     std::vector<core::RunStepRecord> pending;
+    std::vector<core::RunEventRecord> pendingEvents;
     std::chrono::steady_clock::time_point firstPendingAt;
     std::size_t appended = 0;
     std::size_t written = 0;
@@ -92,9 +103,11 @@ struct RunStepWriter::Impl {
     // so both keep their capacity and appends never allocate in the steady state.
     std::optional<Store> store;
     std::optional<PreparedStatement> insert;
+    std::optional<PreparedStatement> insertEvent;
     std::optional<PreparedStatement> runExists;
     std::optional<PreparedStatement> modelExists;
     std::vector<core::RunStepRecord> writing;
+    std::vector<core::RunEventRecord> writingEvents;
     // Ids confirmed to exist during the current batch; tiny (a batch rarely spans more than
     // one run and a few models), so a linear search beats a hash set.
     std::vector<std::int64_t> knownRuns;
@@ -135,6 +148,7 @@ void RunStepWriter::Impl::writeBatch()
         fail(sqlite3_errmsg(db));
     try {
         insertRows(db);
+        insertEvents(db);
         // COMMIT can still fail on a full disk or an I/O error.
         if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
             fail(sqlite3_errmsg(db));
@@ -187,23 +201,54 @@ void RunStepWriter::Impl::insertRows(sqlite3* db)
     }
 }
 
+void RunStepWriter::Impl::insertEvents(sqlite3* db)
+{
+    sqlite3_stmt* statement = insertEvent->get();
+    for (const core::RunEventRecord& event : writingEvents) {
+        if (!referenceExists(knownRuns, *runExists, event.runId))
+            fail("event '" + event.kind + "': run " + std::to_string(event.runId) + " does not exist");
+        sqlite3_bind_int64(statement, 1, event.runId);
+        sqlite3_bind_int64(statement, 2, event.inputIndex);
+        sqlite3_bind_double(statement, 3, event.timeMs);
+        sqlite3_bind_text(statement, 4, event.kind.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(statement, 5, event.detail.c_str(), -1, SQLITE_TRANSIENT);
+        const int rc = sqlite3_step(statement);
+        sqlite3_reset(statement);
+        if (rc != SQLITE_DONE)
+            fail("event '" + event.kind + "' of run " + std::to_string(event.runId) + ": " + sqlite3_errmsg(db));
+    }
+}
+
+void RunStepWriter::Impl::noteAppended()
+{
+    ++appended;
+    const std::size_t count = pendingCount();
+    if (count == 1) {
+        firstPendingAt = std::chrono::steady_clock::now();
+        wake.notify_one();
+    } else if (count == options.batchRows) {
+        wake.notify_one();
+    }
+}
+
 void RunStepWriter::Impl::run()
 {
     std::unique_lock lock(mutex);
     for (;;) {
-        wake.wait(lock, [this] { return closing || !pending.empty(); });
-        if (!pending.empty() && !closing) {
+        wake.wait(lock, [this] { return closing || hasPending(); });
+        if (hasPending() && !closing) {
             // Let the batch fill until it is big enough, or the oldest step has waited maxDelay.
             const auto deadline = firstPendingAt + options.maxDelay;
             wake.wait_until(lock, deadline,
-                [this] { return closing || flushTarget > written || pending.size() >= options.batchRows; });
+                [this] { return closing || flushTarget > written || pendingCount() >= options.batchRows; });
         }
-        if (pending.empty()) {
+        if (!hasPending()) {
             if (closing)
                 break;
             continue;
         }
         writing.swap(pending);
+        writingEvents.swap(pendingEvents);
         lock.unlock();
         try {
             writeBatch();
@@ -212,17 +257,20 @@ void RunStepWriter::Impl::run()
             error = std::current_exception();
             errorText = failure.what();
             writing.clear();
+            writingEvents.clear();
             break;
         }
         lock.lock();
-        written += writing.size();
+        written += writing.size() + writingEvents.size();
         writing.clear();
+        writingEvents.clear();
         progress.notify_all();
     }
     // Closing the connection here checkpoints the WAL on the thread that did the writing;
     // nobody else touches `insert` or `store`, so the lock is not needed for it.
     lock.unlock();
     insert.reset();
+    insertEvent.reset();
     runExists.reset();
     modelExists.reset();
     store.reset();
@@ -265,15 +313,18 @@ void RunStepWriter::append(const core::RunStepRecord& step)
     if (m_impl->closing)
         throw StoreError("run step writer for store " + detail::quotedPath(m_impl->storePath) + " is closed");
     m_impl->pending.push_back(step);
-    ++m_impl->appended;
-    // Wake the writer only on the transitions it acts on: the first step arms its timer, and
-    // a full batch ends the wait early. Other appends are a copy under an uncontended lock.
-    if (m_impl->pending.size() == 1) {
-        m_impl->firstPendingAt = std::chrono::steady_clock::now();
-        m_impl->wake.notify_one();
-    } else if (m_impl->pending.size() == m_impl->options.batchRows) {
-        m_impl->wake.notify_one();
-    }
+    m_impl->noteAppended();
+}
+
+void RunStepWriter::appendEvent(const core::RunEventRecord& event)
+{
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->error)
+        throw StoreError(m_impl->errorText);
+    if (m_impl->closing)
+        throw StoreError("run step writer for store " + detail::quotedPath(m_impl->storePath) + " is closed");
+    m_impl->pendingEvents.push_back(event);
+    m_impl->noteAppended();
 }
 
 void RunStepWriter::flush()

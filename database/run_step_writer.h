@@ -12,8 +12,8 @@
 
 namespace awb::db {
 
-// Appends run steps from a live loop without ever blocking it on SQLite: `append` copies
-// the step into a buffer under a short lock; a background thread with its own connection
+// Appends run steps (and the run's rare events) from a live loop without ever blocking it on
+// SQLite: `append`/`appendEvent` copy the row into a buffer under a short lock; a background thread with its own connection
 // writes batches in one transaction each, when `batchRows` are waiting or `maxDelay` has
 // passed since the first unwritten step, and everything left on `close()`/destruction.
 // A crash loses at most the unflushed batch; the file is never corrupted (WAL).
@@ -32,11 +32,15 @@ public:
     RunStepWriter& operator=(const RunStepWriter&) = delete;
 
     void append(const core::RunStepRecord& step);
+    // An event (contention start/stop, goal change), written in the same batches as the steps,
+    // so the log of steps and events stays consistent after a crash.
+    void appendEvent(const core::RunEventRecord& event);
     // Blocks until everything appended so far is committed.
     void flush();
     // Flushes and stops the thread; later appends throw. Rethrows a write error, if any.
     void close();
 
+    // Rows committed so far, steps and events.
     std::size_t rowsWritten() const;
 
 private:

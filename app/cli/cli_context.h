@@ -57,6 +57,7 @@ void registerModelsCommand(CLI::App& app, CliContext& context);
 void registerFrontierCommand(CLI::App& app, CliContext& context);
 void registerProfileCommand(CLI::App& app, CliContext& context);
 void registerEvaluateCommand(CLI::App& app, CliContext& context);
+void registerRunCommand(CLI::App& app, CliContext& context);
 
 // Restores power caps that a run which did not exit cleanly (SIGKILL, crash) left behind;
 // main calls it before parsing. One line on stderr when it did something; never throws.

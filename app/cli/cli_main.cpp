@@ -26,6 +26,7 @@ int main(int argc, char** argv)
     awb::cli::registerFrontierCommand(app, context);
     awb::cli::registerProfileCommand(app, context);
     awb::cli::registerEvaluateCommand(app, context);
+    awb::cli::registerRunCommand(app, context);
 
     awb::cli::restorePendingCapsAtStart();
     try {
