@@ -3,6 +3,7 @@
 #include "core/control/configuration_table.h"
 #include "core/control/contention_spec.h"
 #include "core/control/evaluation.h"
+#include "core/control/feasibility.h"
 #include "core/control/replay_environment.h"
 #include "core/models/fashion_mnist.h"
 #include "core/models/model_loader.h"
@@ -70,8 +71,8 @@ namespace {
                     + device.host + ", " + device.backend + "); profile this one first (alertwb-cli profile)",
                 Kind::Unavailable);
         if (!opened.backend->availability().canSetCap)
-            throw LiveRunError(opened.backend->name() + " cannot set power caps here: "
-                    + opened.backend->availability().reason,
+            throw LiveRunError(
+                opened.backend->name() + " cannot set power caps here: " + opened.backend->availability().reason,
                 Kind::Unavailable);
         return opened;
     }
@@ -161,7 +162,8 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     try {
         schedule = core::goalSchedule(request.goals, request.goalChanges);
         request.workload.validate();
-        plan = core::ContentionPlan::fromSpec(request.contentionSpec);
+        if (!request.contentionSpec.empty())
+            plan = core::ContentionPlan::fromSpec(request.contentionSpec);
         request.alert.validate();
         if (request.threads < 1)
             throw std::invalid_argument("--threads must be at least 1");
@@ -182,8 +184,8 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
         table.emplace(core::ConfigurationTable::fromProfile(source.models, source.cells)
                           .withAccuracies(core::accuracyOf(source.correctness)));
     } catch (const std::invalid_argument& error) {
-        throw LiveRunError("profile session " + std::to_string(source.session.id)
-                + " cannot drive a controller: " + error.what(),
+        throw LiveRunError(
+            "profile session " + std::to_string(source.session.id) + " cannot drive a controller: " + error.what(),
             Kind::BadRequest);
     }
 
@@ -223,6 +225,15 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     const double idleW = request.idlePowerW >= 0.0 ? request.idlePowerW
         : emulated != nullptr                      ? emulated->model().profile().idlePowerW
                                                    : measureIdlePowerW(backend, std::chrono::milliseconds(1000));
+    for (const core::GoalChange& change : schedule) {
+        const std::string reason = core::infeasibilityReason(*table, change.goals, idleW);
+        if (!reason.empty())
+            throw LiveRunError(
+                (change.fromInput == 0 ? std::string("infeasible goals: ")
+                                       : "infeasible goals from input " + std::to_string(change.fromInput) + ": ")
+                    + reason,
+                Kind::BadRequest);
+    }
     core::AlertSettings alert = request.alert;
     alert.idlePower.initialPowerW = idleW;
     alert.dryRun = request.dryRun;

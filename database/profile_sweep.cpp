@@ -12,7 +12,6 @@
 #include "database/store_internal.h"
 
 #include <SQLiteCpp/Exception.h>
-
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -49,7 +48,8 @@ namespace {
             return all;
         std::vector<core::ModelRecord> chosen;
         for (const std::string& name : names) {
-            auto found = std::find_if(all.begin(), all.end(), [&](const core::ModelRecord& m) { return m.name == name; });
+            auto found
+                = std::find_if(all.begin(), all.end(), [&](const core::ModelRecord& m) { return m.name == name; });
             if (found == all.end())
                 throw ProfileSweepError(
                     "unknown model '" + name + "' (the store holds: " + joinedNames(all) + ")", Kind::BadRequest);
@@ -62,7 +62,8 @@ namespace {
         return chosen;
     }
 
-    core::OpenedBackend openBackend(const std::string& name, unsigned int gpu, const core::EmulatedDeviceProfile& profile)
+    core::OpenedBackend openBackend(
+        const std::string& name, unsigned int gpu, const core::EmulatedDeviceProfile& profile)
     {
         try {
             return core::openPowerBackend(name, gpu, profile);
@@ -70,7 +71,8 @@ namespace {
             throw ProfileSweepError(
                 "--backend must be auto, rapl, nvml or emulated, not '" + name + "'", Kind::BadRequest);
         } catch (const core::PowerError& error) {
-            throw ProfileSweepError(std::string("cannot profile with this backend: ") + error.what(), Kind::Unavailable);
+            throw ProfileSweepError(
+                std::string("cannot profile with this backend: ") + error.what(), Kind::Unavailable);
         }
     }
 
@@ -121,9 +123,11 @@ namespace {
                 stored.models.push_back(*model);
             }
         } catch (const nlohmann::json::exception& error) {
-            throw ProfileSweepError(named + " has settings this build cannot read (" + error.what() + ")", Kind::BadRequest);
+            throw ProfileSweepError(
+                named + " has settings this build cannot read (" + error.what() + ")", Kind::BadRequest);
         } catch (const std::invalid_argument& error) {
-            throw ProfileSweepError(named + " has settings this build cannot read (" + error.what() + ")", Kind::BadRequest);
+            throw ProfileSweepError(
+                named + " has settings this build cannot read (" + error.what() + ")", Kind::BadRequest);
         }
         if (auto device = DeviceRepository(store).find(session->deviceId); device && !device->emulationJson.empty())
             stored.emulatedProfile = core::EmulatedDeviceProfile::fromJson(device->emulationJson);
@@ -148,8 +152,8 @@ namespace {
                 m_profiles.addCell(cell);
             } catch (const SQLite::Exception& error) {
                 // E.g. another process holds the write lock past the busy timeout, or the disk is full.
-                throw StoreError("cannot record a cell in the store " + detail::quotedPath(m_path) + " ("
-                    + error.what() + "); the cells measured before it are kept");
+                throw StoreError("cannot record a cell in the store " + detail::quotedPath(m_path) + " (" + error.what()
+                    + "); the cells measured before it are kept");
             }
             m_observer.onCell(cell);
         }

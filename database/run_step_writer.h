@@ -13,11 +13,10 @@
 namespace awb::db {
 
 // Appends run steps (and the run's rare events) from a live loop without ever blocking it on
-// SQLite: `append`/`appendEvent` copy the row into a buffer under a short lock; a background thread with its own connection
-// writes batches in one transaction each, when `batchRows` are waiting or `maxDelay` has
-// passed since the first unwritten step, and everything left on `close()`/destruction.
-// A crash loses at most the unflushed batch; the file is never corrupted (WAL).
-// Threading: append/flush/close may be called from any thread.
+// SQLite: `append`/`appendEvent` copy the row into a buffer under a short lock; a background thread with its own
+// connection writes batches in one transaction each, when `batchRows` are waiting or `maxDelay` has passed since the
+// first unwritten step, and everything left on `close()`/destruction. A crash loses at most the unflushed batch; the
+// file is never corrupted (WAL). Threading: append/flush/close may be called from any thread.
 class RunStepWriter {
 public:
     struct Options {

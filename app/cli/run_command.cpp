@@ -129,9 +129,9 @@ namespace {
             line << std::fixed << '[' << p.inputsDone << '/' << p.inputsTotal << "] " << std::setprecision(1)
                  << p.elapsedS << " s  xi " << std::setprecision(2) << p.step.xiMean << "+-" << p.step.xiStd << "  "
                  << (name != m_modelNames.end() ? name->second : "?") << " out " << p.step.outputReached << " @ "
-                 << std::setprecision(1) << p.step.powerCapW << " W  miss " << p.deadlineMissRate * 100.0
-                 << " %  acc " << p.accuracy * 100.0 << " %  " << std::setprecision(4) << p.energyPerInputJ
-                 << " J/input  " << core::toString(p.contention) << "  dropped " << m_mailbox.totalDropped();
+                 << std::setprecision(1) << p.step.powerCapW << " W  miss " << p.deadlineMissRate * 100.0 << " %  acc "
+                 << p.accuracy * 100.0 << " %  " << std::setprecision(4) << p.energyPerInputJ << " J/input  "
+                 << core::toString(p.contention) << "  dropped " << m_mailbox.totalDropped();
             std::cerr << (m_tty ? "\r\033[K" : "") << line.str() << (m_tty ? "" : "\n") << std::flush;
             m_printed = true;
         }
@@ -220,8 +220,8 @@ namespace {
                 { "cap_writes", m.capWrites } };
             std::cout << document.dump(2) << '\n';
         } else {
-            std::cout << std::fixed << "run " << result.start.run.id << (stopped ? " interrupted" : " complete")
-                      << ": " << m.inputs << " inputs in " << std::setprecision(1) << s.wallS << " s, accuracy "
+            std::cout << std::fixed << "run " << result.start.run.id << (stopped ? " interrupted" : " complete") << ": "
+                      << m.inputs << " inputs in " << std::setprecision(1) << s.wallS << " s, accuracy "
                       << (1.0 - m.errorRate) * 100.0 << " %, deadline misses " << std::setprecision(2)
                       << m.deadlineMissRate * 100.0 << " %, " << std::setprecision(4) << m.energyPerInputJ
                       << " J per input" << (result.start.emulated ? " (emulated)" : "") << ", goal violated in "
@@ -247,7 +247,8 @@ void registerRunCommand(CLI::App& app, CliContext& context)
         "run a controller live: real inference of the profiled models on a workload with real contention, "
         "every step logged");
     command->add_option("--goal", options->goal, "max-accuracy or min-energy");
-    command->add_option("--deadline-ms", options->deadlineMs, "deadline per input, ms (single-stream: also the period)");
+    command->add_option(
+        "--deadline-ms", options->deadlineMs, "deadline per input, ms (single-stream: also the period)");
     command->add_option("--energy-budget-j", options->energyBudgetJ, "max-accuracy: energy budget per input, J");
     command->add_option("--accuracy-goal", options->accuracyGoal, "min-energy: accuracy goal, fraction in (0, 1]");
     command->add_option("--controller", r.controller,
@@ -257,14 +258,17 @@ void registerRunCommand(CLI::App& app, CliContext& context)
     command->add_option("--rate", r.workload.arrivalRatePerS, "server: mean Poisson arrivals per second");
     command->add_option("--inputs", r.workload.inputs, "inputs to run (default 1000)")->check(CLI::PositiveNumber);
     command->add_option("--contention", r.contentionSpec, "co-running load by input range, e.g. memory@1000-2000");
-    command->add_option("--contention-workers", options->contentionWorkers,
-        "co-runner threads per phase (default: one per core of --contention-cores)")
+    command
+        ->add_option("--contention-workers", options->contentionWorkers,
+            "co-runner threads per phase (default: one per core of --contention-cores)")
         ->check(CLI::NonNegativeNumber);
-    command->add_option("--contention-cores", options->contentionCores,
-        "cores the co-runners are pinned to, e.g. 0,1 (default: every core this process may use)")
+    command
+        ->add_option("--contention-cores", options->contentionCores,
+            "cores the co-runners are pinned to, e.g. 0,1 (default: every core this process may use)")
         ->delimiter(',');
-    command->add_option("--contention-array-mib", options->contentionArrayMib,
-        "memory co-runners: MiB per triad array (default: twice the last-level cache over 3, at least 64)")
+    command
+        ->add_option("--contention-array-mib", options->contentionArrayMib,
+            "memory co-runners: MiB per triad array (default: twice the last-level cache over 3, at least 64)")
         ->check(CLI::NonNegativeNumber);
     command->add_option("--goal-change", r.goalChanges,
         "change goals at an input: INPUT:key=value[,...] with goal, deadline-ms, energy-budget-j, accuracy-goal; "
@@ -276,11 +280,12 @@ void registerRunCommand(CLI::App& app, CliContext& context)
     command->add_option("--seed", r.workload.seed, "order of the test images and server arrivals (default 1)");
     command->add_option("--threads", r.threads, "LibTorch threads (default 1)")->check(CLI::PositiveNumber);
     command
-        ->add_option("--violation-window", r.violationWindow,
-            "inputs per goal-violation window (default 100; 0: the whole run)")
+        ->add_option(
+            "--violation-window", r.violationWindow, "inputs per goal-violation window (default 100; 0: the whole run)")
         ->check(CLI::NonNegativeNumber);
-    command->add_option("--idle-power-w", r.idlePowerW,
-        "initial idle power, W (default: the emulated device's, or measured for 1 s before the run)")
+    command
+        ->add_option("--idle-power-w", r.idlePowerW,
+            "initial idle power, W (default: the emulated device's, or measured for 1 s before the run)")
         ->check(CLI::NonNegativeNumber);
     command->add_option("--xi-r", r.alert.slowdown.measurementVariance, "ALERT's ξ filter R (default 0.0009)");
     addCommonOptions(*command, context);
