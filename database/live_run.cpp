@@ -127,7 +127,8 @@ namespace {
     };
 
     nlohmann::ordered_json runSettings(const LiveRunRequest& request, const LiveRunStart& start,
-        const core::Controller& controller, const core::ContentionInjector& probe, const std::string& trace)
+        const core::Controller& controller, const core::ContentionInjector& probe, const std::string& trace,
+        const char* wait)
     {
         nlohmann::ordered_json workload { { "scenario", core::toString(request.workload.scenario) },
             { "inputs", request.workload.inputs }, { "seed", request.workload.seed } };
@@ -140,7 +141,7 @@ namespace {
             { "goal_changes", request.goalChanges }, { "backend", start.backend }, { "emulated", start.emulated },
             { "device", start.deviceDescription }, { "models", start.models }, { "caps_w", start.capsW },
             { "idle_power_w", start.idlePowerW }, { "threads", request.threads },
-            { "violation_window", request.violationWindow }, { "dry_run", request.dryRun },
+            { "violation_window", request.violationWindow }, { "dry_run", request.dryRun }, { "wait", wait },
             { "static_oracle_environment", trace } };
     }
 
@@ -159,7 +160,10 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     const core::ControllerKind kind = liveControllerKind(request.controller);
     std::vector<core::GoalChange> schedule;
     core::ContentionPlan plan;
+    std::optional<core::ArrivalWait> wait;
     try {
+        if (!request.wait.empty())
+            wait = core::arrivalWaitFromString(request.wait);
         schedule = core::goalSchedule(request.goals, request.goalChanges);
         request.workload.validate();
         if (!request.contentionSpec.empty())
@@ -257,6 +261,7 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     options.intensity = request.intensity;
     options.violationWindow = request.violationWindow;
     options.shouldStop = request.shouldStop;
+    options.wait = wait ? *wait : emulated != nullptr ? core::ArrivalWait::Spin : core::ArrivalWait::Sleep;
     std::optional<core::LiveSession> session;
     try {
         session.emplace(*table, *controller, backend, *engine, options);
@@ -289,7 +294,8 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     run.status = core::SessionStatus::Running;
     {
         const core::ContentionInjector probe(plan, request.intensity); // resolves cores and sizes; starts nothing
-        run.settingsJson = runSettings(request, start, *controller, probe, trace.description).dump();
+        run.settingsJson = runSettings(request, start, *controller, probe, trace.description, core::toString(options.wait))
+                               .dump();
     }
     RunRepository runs(store);
     runs.createRun(run);

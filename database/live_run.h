@@ -36,6 +36,10 @@ struct LiveRunRequest {
     bool dryRun = false;
     std::int64_t violationWindow = 100; // inputs per goal-violation window
     int threads = 1; // LibTorch intra-op threads
+    // How the loop waits for arrivals (core::ArrivalWait); empty: spin on the emulated backend,
+    // whose energy is a model that charges idle power for idle time however it is spent, and
+    // sleep on real backends, whose meters would charge a spinning core as active.
+    std::string wait;
     core::AlertSettings alert; // the ξ and idle-power filters, the estimator
     // Initial idle power of the device (W) for ALERT's idle-power filter; < 0: the emulated
     // device's, or on a real backend a measurement of the idle draw before the run starts.

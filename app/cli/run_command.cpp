@@ -217,7 +217,8 @@ namespace {
                 { "backend", result.start.backend }, { "emulated", result.start.emulated },
                 { "controller", result.start.run.controller }, { "status", core::toString(result.status) },
                 { "target_rate_per_s", s.targetRatePerS }, { "achieved_rate_per_s", s.achievedRatePerS },
-                { "cap_writes", m.capWrites } };
+                { "cap_writes", m.capWrites }, { "wall_s", s.wallS }, { "inference_s", s.inferenceS },
+                { "loop_work_s", s.loopWorkS }, { "max_start_delay_ms", s.maxStartDelayMs } };
             std::cout << document.dump(2) << '\n';
         } else {
             std::cout << std::fixed << "run " << result.start.run.id << (stopped ? " interrupted" : " complete") << ": "
@@ -287,6 +288,9 @@ void registerRunCommand(CLI::App& app, CliContext& context)
         ->add_option("--idle-power-w", r.idlePowerW,
             "initial idle power, W (default: the emulated device's, or measured for 1 s before the run)")
         ->check(CLI::NonNegativeNumber);
+    command->add_option("--wait", r.wait,
+        "how the loop waits for the next input: spin (default on the emulated backend: inference stays as warm as "
+        "profiled) or sleep (default on real backends)");
     command->add_option("--xi-r", r.alert.slowdown.measurementVariance, "ALERT's ξ filter R (default 0.0009)");
     addCommonOptions(*command, context);
     command->callback([&context, options] { runLive(context, *options); });

@@ -37,11 +37,32 @@ namespace {
 
 } // namespace
 
+const char* toString(ArrivalWait wait) { return wait == ArrivalWait::Sleep ? "sleep" : "spin"; }
+
+ArrivalWait arrivalWaitFromString(const std::string& text)
+{
+    if (text == "sleep")
+        return ArrivalWait::Sleep;
+    if (text == "spin")
+        return ArrivalWait::Spin;
+    throw std::invalid_argument("waiting for arrivals is sleep or spin, not '" + text + "'");
+}
+
 bool LiveSession::sleepUntilArrival(Clock::time_point arrival)
 {
     // In slices, so a stop during a long gap (a slow server workload) ends the run promptly.
     constexpr auto kSlice = std::chrono::milliseconds(50);
-    while (Clock::now() < arrival) {
+    const bool spin = m_options.wait == ArrivalWait::Spin;
+    for (std::uint32_t polls = 0; Clock::now() < arrival; ++polls) {
+        if (spin) {
+            // The stop flag every 1024 polls (well under a millisecond), not on every one.
+            if ((polls & 1023U) == 0 && stopRequested())
+                return false;
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause(); // tells the core (and a hyperthread sibling) that this is a spin
+#endif
+            continue;
+        }
         if (stopRequested())
             return false;
         std::this_thread::sleep_until(std::min(arrival, Clock::now() + kSlice));

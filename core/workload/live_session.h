@@ -20,11 +20,23 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace awb::core {
 
 class PowerBackend;
+
+// How the loop waits for the next arrival.
+// - Sleep: the thread sleeps, as a camera pipeline or a request handler would. On a machine whose
+//   idle core halts (a VM's vCPU here) the next inference runs colder than the back-to-back
+//   profile: measured here 1.4-1.9x slower (docs/live-runs.md).
+// - Spin: the thread polls the clock, so the core stays busy and inference runs as warm as it was
+//   profiled (1.0-1.1x here), at the price of a busy core: real backends would meter it as
+//   active power, and co-runners on the same core get only their fair share of it.
+enum class ArrivalWait { Sleep, Spin };
+const char* toString(ArrivalWait wait); // "sleep" or "spin"
+ArrivalWait arrivalWaitFromString(const std::string& text); // throws std::invalid_argument
 
 struct LiveSessionOptions {
     WorkloadSettings workload;
@@ -34,6 +46,7 @@ struct LiveSessionOptions {
     ContentionIntensity intensity;
     // Inputs per goal-violation window (RunMetricsAccumulator); 0: the whole run.
     std::int64_t violationWindow = 100;
+    ArrivalWait wait = ArrivalWait::Sleep;
     // Polled once per input (e.g. a Ctrl-C flag); true stops the run like requestStop().
     std::function<bool()> shouldStop;
 };

@@ -242,6 +242,7 @@ TEST_F(IntegrationRunCli, BadRequestsAreRefusedInOneLineAndStoreNothing)
         { with(kFeasibleGoal, { "--contention", "disk@1-2" }), "disk" },
         { with(kFeasibleGoal, { "--goal-change", "10:deadline-ms=-3" }), "10:deadline-ms=-3" },
         { with(kFeasibleGoal, { "--scenario", "server" }), "--rate" },
+        { with(kFeasibleGoal, { "--wait", "nap" }), "sleep or spin, not 'nap'" },
         { with(kFeasibleGoal, { "--models", "resnet-9000" }), "resnet-9000" },
         { { "--goal", "max-accuracy", "--deadline-ms", "2" }, "--energy-budget-j" },
         { { "--goal", "fastest", "--deadline-ms", "2" }, "fastest" },
