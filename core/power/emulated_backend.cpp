@@ -231,7 +231,12 @@ EmulatedSpan DutyCycleExecutor::finish(std::chrono::steady_clock::time_point sta
     const auto until = start
         + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double, std::milli>(span.stretchedMs));
-    std::this_thread::sleep_until(until); // never returns early; see the class comment
+    // Busy until `until`, as a throttled core running the work slower would be; see the class comment.
+    while (std::chrono::steady_clock::now() < until) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
     span.wallMs = millisecondsBetween(start, std::chrono::steady_clock::now());
     m_backend.bookActiveSpan(span.stretchedMs, span.energyJ);
     return span;

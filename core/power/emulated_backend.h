@@ -111,13 +111,14 @@ struct EmulatedSpan {
 };
 
 // Makes real compute take as long as it would at the emulated cap: the work runs at full
-// speed for t ms, then the executor sleeps until t/f ms have passed since it started (duty
-// cycling with one "on" phase per piece of work). It sleeps rather than busy-waits: a
-// throttled core does less work per second, and a sleeping thread leaves the core to
-// co-runners (the contention injector's load), which is what throttling would do; a
-// busy-wait would steal the core and inflate their slowdown. Sleeps overshoot by tens of
-// µs, which counts as idle time. Call it after each stage of a staged network, so an early
-// exit at a deadline sees stretched time.
+// speed for t ms, then the executor keeps the thread busy until t/f ms have passed since it
+// started. It busy-waits rather than sleeps because that is what a throttled core looks like:
+// the inference occupies its core for the whole stretched time (a co-runner on that core gets no
+// more of it than under real throttling), and the core never halts in between, so its caches
+// stay warm. Sleeping halted this VM's vCPU mid-inference and made the next stage run up to
+// 1.3-1.9x colder, which biased the profile at low caps and made its IQR bimodal
+// (docs/live-runs.md). The busy-wait overshoots by well under a µs. Call it after each stage of
+// a staged network, so an early exit at a deadline sees stretched time.
 // Threading: one executor per thread; the backend it books into is shared safely.
 class DutyCycleExecutor {
 public:
