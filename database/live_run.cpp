@@ -4,6 +4,7 @@
 #include "core/control/contention_spec.h"
 #include "core/control/evaluation.h"
 #include "core/control/feasibility.h"
+#include "core/control/fixed_controller.h"
 #include "core/control/replay_environment.h"
 #include "core/models/fashion_mnist.h"
 #include "core/models/model_loader.h"
@@ -150,14 +151,15 @@ namespace {
 const std::vector<std::string>& liveControllerNames()
 {
     static const std::vector<std::string> names { "alert", "app-only", "sys-only", "no-coord", "static-oracle",
-        "alert-mean-only", "alert-fixed-q", "alert-traditional-only" };
+        "alert-mean-only", "alert-fixed-q", "alert-traditional-only", "fixed:MODEL@CAP" };
     return names;
 }
 
 LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRunObserver& observer)
 {
     // Everything the request itself can get wrong, before the store or the machine is touched.
-    const core::ControllerKind kind = liveControllerKind(request.controller);
+    const bool fixed = core::FixedController::names(request.controller);
+    const core::ControllerKind kind = fixed ? core::ControllerKind::Alert : liveControllerKind(request.controller);
     std::vector<core::GoalChange> schedule;
     core::ContentionPlan plan;
     std::optional<core::ArrivalWait> wait;
@@ -249,7 +251,11 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     std::unique_ptr<core::Controller> controller;
     try {
         hindsight.emplace(*table, trace, source.correctness);
-        controller = core::makeController(kind, *hindsight, alert, oracle, request.goals);
+        if (fixed)
+            controller = std::make_unique<core::FixedController>(
+                *table, core::FixedController::parse(*table, request.controller));
+        else
+            controller = core::makeController(kind, *hindsight, alert, oracle, request.goals);
     } catch (const std::invalid_argument& error) {
         throw LiveRunError(error.what(), Kind::BadRequest);
     }

@@ -21,7 +21,8 @@ namespace awb::db {
 
 // Controllers a live run can use: every one of `evaluate` that needs no knowledge of the future.
 // static-oracle is the configuration best in hindsight over the profile without contention (ξ = 1
-// throughout): "what was best before contention started", fixed for the run.
+// throughout): "what was best before contention started", fixed for the run. fixed:MODEL@CAP runs
+// one configuration the user names (core::FixedController).
 const std::vector<std::string>& liveControllerNames();
 
 struct LiveRunRequest {

@@ -254,7 +254,7 @@ void registerRunCommand(CLI::App& app, CliContext& context)
     command->add_option("--accuracy-goal", options->accuracyGoal, "min-energy: accuracy goal, fraction in (0, 1]");
     command->add_option("--controller", r.controller,
         "alert (default), app-only, sys-only, no-coord, static-oracle, alert-mean-only, alert-fixed-q, "
-        "alert-traditional-only");
+        "alert-traditional-only, or fixed:MODEL@CAP (one configuration throughout, e.g. fixed:cnn-l@65)");
     command->add_option("--scenario", options->scenario, "single-stream (default) or server");
     command->add_option("--rate", r.workload.arrivalRatePerS, "server: mean Poisson arrivals per second");
     command->add_option("--inputs", r.workload.inputs, "inputs to run (default 1000)")->check(CLI::PositiveNumber);

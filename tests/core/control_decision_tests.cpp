@@ -3,6 +3,7 @@
 #include "core/control/alert_controller.h"
 #include "core/control/baseline_controllers.h"
 #include "core/control/configuration_table.h"
+#include "core/control/fixed_controller.h"
 
 #include <gtest/gtest.h>
 #include <random>
@@ -373,4 +374,29 @@ TEST(CoreControlDecision, RestrictedIndicesMapBackToTheTableItWasCutFrom)
     const awb::core::Decision decision = controller.decide(0);
     EXPECT_EQ(decision.applied.model, 0U);
     EXPECT_EQ(decision.applied.cap, 0U);
+}
+
+TEST(CoreControlDecision, FixedControllerRunsTheNamedConfigurationAndRefusesOthers)
+{
+    const ConfigurationTable table = awb::test::smallTable();
+    const auto configuration = awb::core::FixedController::parse(table, "fixed:large@40");
+    EXPECT_EQ(configuration.model, 1U);
+    EXPECT_EQ(configuration.cap, 1U);
+    awb::core::FixedController controller(table, configuration);
+    EXPECT_EQ(controller.name(), "fixed:large@40");
+    const auto first = controller.decide(0);
+    EXPECT_TRUE(first.capChanged);
+    EXPECT_DOUBLE_EQ(first.predicted.latencyMs, 7.5);
+    controller.setGoals(Goals::minimizeEnergy(1.0, 0.99));
+    const auto second = controller.decide(1);
+    EXPECT_EQ(second.applied, configuration) << "goals do not move it";
+    EXPECT_FALSE(second.capChanged);
+    for (const char* bad : { "fixed:large", "fixed:@40", "fixed:huge@40", "fixed:large@45", "fixed:large@x", "large@40" }) {
+        try {
+            awb::core::FixedController::parse(table, bad);
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const std::invalid_argument& error) {
+            EXPECT_NE(std::string(error.what()).find(bad), std::string::npos) << error.what();
+        }
+    }
 }

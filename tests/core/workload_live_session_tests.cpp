@@ -297,6 +297,36 @@ namespace {
         EXPECT_EQ(sink.events.back().kind, "contention-stop");
     }
 
+    TEST(WorkloadLiveSession, SpinningForArrivalsKeepsTheScheduleAndStillStops)
+    {
+        const ConfigurationTable table = test::smallTable();
+        EmulatedBackend backend;
+        ScriptedEngine engine(table, backend, [](std::int64_t) { return 1.0; });
+        const Goals goals = Goals::maximizeAccuracy(2.0, 1.0);
+        AlertController controller(table, AlertSettings {}, goals);
+        LiveSessionOptions o = options(100000, goals);
+        o.wait = ArrivalWait::Spin;
+        LiveSession session(table, controller, backend, engine, o);
+        ProgressMailbox progress;
+        std::thread stopper([&] {
+            while (progress.publishedCount() < 50)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            session.requestStop();
+        });
+        CollectingSink sink;
+        const LiveSessionResult result = session.run(sink, &progress);
+        stopper.join();
+        EXPECT_TRUE(result.stopped);
+        ASSERT_GE(sink.steps.size(), 50U);
+        for (std::size_t n = 0; n < sink.steps.size(); ++n)
+            EXPECT_DOUBLE_EQ(sink.steps[n].arrivalMs, 2.0 * static_cast<double>(n));
+        // No input started before its arrival: the wall time covers every period but the last.
+        EXPECT_GE(result.wallS, 2.0e-3 * static_cast<double>(sink.steps.size() - 1));
+        EXPECT_EQ(std::string(toString(ArrivalWait::Spin)), "spin");
+        EXPECT_EQ(arrivalWaitFromString("sleep"), ArrivalWait::Sleep);
+        EXPECT_THROW(arrivalWaitFromString("nap"), std::invalid_argument);
+    }
+
     TEST(WorkloadLiveSession, AnEngineFailureStopsTheCoRunnersAndPropagates)
     {
         const ConfigurationTable table = test::smallTable();

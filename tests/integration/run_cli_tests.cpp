@@ -238,6 +238,7 @@ TEST_F(IntegrationRunCli, BadRequestsAreRefusedInOneLineAndStoreNothing)
     const std::vector<Case> cases {
         { with(kFeasibleGoal, { "--controller", "fastest" }), "unknown controller 'fastest'" },
         { with(kFeasibleGoal, { "--controller", "oracle" }), "exists only in replay" },
+        { with(kFeasibleGoal, { "--controller", "fixed:cnn-xs@33" }), "the profile has no cap '33' W (it has 20, 65)" },
         { with(kFeasibleGoal, { "--contention", "memory@500" }), "memory@500" },
         { with(kFeasibleGoal, { "--contention", "disk@1-2" }), "disk" },
         { with(kFeasibleGoal, { "--goal-change", "10:deadline-ms=-3" }), "10:deadline-ms=-3" },
