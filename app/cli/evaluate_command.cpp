@@ -11,6 +11,7 @@
 #include "core/control/goal_grid.h"
 #include "core/power/emulated_backend.h"
 #include "database/replay_source.h"
+#include "database/repositories.h"
 #include "database/store_error.h"
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,7 @@ namespace {
         std::string models;
         std::string goals = "5x5";
         std::string traceFile;
+        std::int64_t traceRun = 0;
         std::string contention;
         std::string contentionLevels;
         std::string traceOut;
@@ -89,6 +91,24 @@ namespace {
             throw CliError("--sigma2 is p_plus_r, p or p_plus_r_plus_q, not '" + options.sigma2 + "'");
     }
 
+    // The slowdown a live run met, input by input, as its steps recorded it (xi_observed).
+    core::SlowdownTrace runTrace(db::Store& store, std::int64_t runId, double idleW)
+    {
+        db::RunRepository runs(store);
+        if (!runs.findRun(runId))
+            throw CliError("run " + std::to_string(runId) + " is not in the store " + store.path().string());
+        core::SlowdownTrace trace;
+        for (const core::RunStepRecord& step : runs.steps(runId)) {
+            trace.slowdown.push_back(step.xiObserved);
+            trace.idlePowerW.push_back(idleW);
+        }
+        if (trace.slowdown.empty())
+            throw CliError("run " + std::to_string(runId) + " has no steps to replay");
+        trace.description = "live run " + std::to_string(runId) + " (" + std::to_string(trace.size())
+            + " inputs, xi_observed)";
+        return trace;
+    }
+
     core::SlowdownTrace makeTrace(const EvaluateOptions& options, const core::ContentionLevels& levels, double idleW)
     {
         if (!options.traceFile.empty()) {
@@ -128,15 +148,15 @@ namespace {
             { "oracle",
                 { { "knows_correctness", evaluation.oracle.knowsCorrectness },
                     { "fail_accuracy", evaluation.oracle.failAccuracy } } } };
-        if (options.traceFile.empty())
+        if (options.traceFile.empty() && options.traceRun == 0)
             run["contention"] = { { "spec", options.contention }, { "levels", levels.toJson() } };
         return run;
     }
 
     void runEvaluate(const CliContext& context, EvaluateOptions& options)
     {
-        if (!options.traceFile.empty() && !options.contention.empty())
-            throw CliError("give either --trace FILE or --contention SPEC, not both");
+        if ((!options.traceFile.empty()) + (!options.contention.empty()) + (options.traceRun != 0) > 1)
+            throw CliError("give one of --trace FILE, --trace-run ID or --contention SPEC");
         applySigma2(options);
         core::ContentionLevels levels = core::ContentionLevels::measuredDefaults();
         core::GoalGridSpec grid;
@@ -153,9 +173,16 @@ namespace {
         if (!options.models.empty() && modelNames.empty())
             throw CliError("the candidate set is empty: --models names no model");
         auto store = context.openExistingStore();
+        std::int64_t sessionId = options.session;
+        if (options.traceRun != 0 && sessionId == 0) {
+            // By default the run is replayed against the profile its controller decided over.
+            const auto run = db::RunRepository(store).findRun(options.traceRun);
+            if (run && run->profileSessionId != 0)
+                sessionId = run->profileSessionId;
+        }
         db::ReplaySource source;
         try {
-            source = db::loadReplaySource(store, options.session, modelNames);
+            source = db::loadReplaySource(store, sessionId, modelNames);
         } catch (const db::StoreError& error) {
             throw CliError(error.what());
         }
@@ -169,7 +196,12 @@ namespace {
             core::ConfigurationTable table = core::ConfigurationTable::fromProfile(source.models, source.cells);
             if (!options.profileAccuracy)
                 table = table.withAccuracies(core::accuracyOf(source.correctness));
-            const core::SlowdownTrace trace = makeTrace(options, levels, idleW);
+            core::SlowdownTrace trace = options.traceRun != 0 ? runTrace(store, options.traceRun, idleW)
+                                                              : makeTrace(options, levels, idleW);
+            if (options.traceRun != 0 && options.inputs > 0 && options.inputs < static_cast<std::int64_t>(trace.size())) {
+                trace.slowdown.resize(static_cast<std::size_t>(options.inputs));
+                trace.idlePowerW.resize(static_cast<std::size_t>(options.inputs));
+            }
             if (!options.traceOut.empty()) {
                 std::ofstream out(options.traceOut);
                 core::writeSlowdownTrace(out, trace);
@@ -232,6 +264,9 @@ void registerEvaluateCommand(CLI::App& app, CliContext& context)
     command->add_option("--goals", options->goals,
         "goal grid: NxM (automatic, both modes), or deadline_ms=…;energy_j=…;accuracy=…;mode=… (default 5x5)");
     command->add_option("--trace", options->traceFile, "slowdown trace CSV (slowdown or xi_observed column)");
+    command->add_option("--trace-run", options->traceRun,
+            "replay the slowdown a live run met (its steps' xi_observed), against its profile by default")
+        ->check(CLI::PositiveNumber);
     command->add_option(
         "--contention", options->contention, "synthesize the trace: e.g. memory@2000-4000,compute@6000-8000");
     command->add_option("--contention-levels", options->contentionLevels,

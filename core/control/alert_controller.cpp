@@ -59,7 +59,10 @@ Belief AlertController::belief() const
 Decision AlertController::decide(std::int64_t /*inputIndex*/)
 {
     const Belief now = belief();
-    m_estimator->estimate(now, m_goals.deadlineMs, m_estimates);
+    const double deadlineMs
+        = m_timeLeftMs > 0.0 && m_timeLeftMs < m_goals.deadlineMs ? m_timeLeftMs : m_goals.deadlineMs;
+    m_timeLeftMs = 0.0;
+    m_estimator->estimate(now, deadlineMs, m_estimates);
     const ConfigurationTable& sub = *m_candidates;
     const Selection choice = selectConfiguration<float>(m_goals, std::span<const float>(m_estimates.accuracy),
         std::span<const double>(m_estimates.energyJ), sub.capCount(),

@@ -38,6 +38,7 @@ public:
     void setGoals(const Goals& goals) override;
     Decision decide(std::int64_t inputIndex) override;
     void observe(const Observation& observation) override;
+    void setTimeLeftForNextInput(double timeLeftMs) override { m_timeLeftMs = timeLeftMs; }
     nlohmann::ordered_json settingsJson() const override;
 
     // Narrows or widens the candidates; the filters keep what they learned.
@@ -62,6 +63,7 @@ private:
     IdlePowerFilter m_idlePower;
     Configuration m_default; // what runs in dry run
     std::size_t m_lastCap; // the cap in place (the highest at start)
+    double m_timeLeftMs = 0.0; // > 0: the next decision's deadline, for that decision only
 };
 
 } // namespace awb::core

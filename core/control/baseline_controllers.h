@@ -27,6 +27,7 @@ public:
     void setGoals(const Goals& goals) override;
     Decision decide(std::int64_t inputIndex) override { return m_inner.decide(inputIndex); }
     void observe(const Observation& observation) override { m_inner.observe(observation); }
+    void setTimeLeftForNextInput(double timeLeftMs) override { m_inner.setTimeLeftForNextInput(timeLeftMs); }
     nlohmann::ordered_json settingsJson() const override;
 
     std::size_t fixedModel() const { return m_model; }
@@ -52,6 +53,11 @@ public:
     void setGoals(const Goals& goals) override;
     Decision decide(std::int64_t inputIndex) override;
     void observe(const Observation& observation) override;
+    void setTimeLeftForNextInput(double timeLeftMs) override
+    {
+        m_app->setTimeLeftForNextInput(timeLeftMs);
+        m_sys.setTimeLeftForNextInput(timeLeftMs);
+    }
     nlohmann::ordered_json settingsJson() const override;
 
 private:

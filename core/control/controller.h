@@ -54,6 +54,10 @@ public:
     virtual void setGoals(const Goals& goals) = 0;
     virtual Decision decide(std::int64_t inputIndex) = 0;
     virtual void observe(const Observation& observation) = 0;
+    // The next input started `timeLeftMs` before its deadline, less than the goals' deadline
+    // (live runs: it waited behind a late predecessor). A controller that plans per input plans
+    // its next decision for that time; the ones that do not plan per input ignore it.
+    virtual void setTimeLeftForNextInput(double timeLeftMs) { (void)timeLeftMs; }
     // The constants this controller ran with, recorded with the run.
     virtual nlohmann::ordered_json settingsJson() const = 0;
 };

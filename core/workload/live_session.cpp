@@ -14,6 +14,10 @@ namespace {
 
     using Clock = std::chrono::steady_clock;
 
+    // A start later than this after the arrival (ms) counts as late: the controller is told the
+    // time left. Below it is the loop's own jitter (the wait overshoots by a few µs).
+    constexpr double kLateStartMs = 0.05;
+
     double msBetween(Clock::time_point from, Clock::time_point to)
     {
         return std::chrono::duration<double, std::milli>(to - from).count();
@@ -189,6 +193,10 @@ LiveSessionResult LiveSession::run(LiveSessionSink& sink, ProgressMailbox* progr
             next.arrivalMs = arrivalMs;
             next.energyAtStartJ = energyNowJ;
             next.contention = m_injector.activeKind();
+            // An input that waited behind a late predecessor has less than the deadline left.
+            const double waitedMs = msBetween(afterMs(m_start, arrivalMs), Clock::now());
+            if (waitedMs > kLateStartMs)
+                m_controller.setTimeLeftForNextInput(std::max(goals.deadlineMs - waitedMs, kLateStartMs));
             next.decision = m_controller.decide(n);
             const Configuration& applied = next.decision.applied;
             const double capW = m_table.capW(applied.cap);

@@ -400,3 +400,15 @@ TEST(CoreControlDecision, FixedControllerRunsTheNamedConfigurationAndRefusesOthe
         }
     }
 }
+
+TEST(CoreControlDecision, TimeLeftForALateInputAppliesToThatDecisionOnly)
+{
+    const ConfigurationTable table = awb::test::smallTable();
+    AlertController controller(table, AlertSettings {}, Goals::maximizeAccuracy(10.0, 1.0));
+    EXPECT_EQ(controller.decide(0).applied.model, 1U) << "with 10 ms the most accurate, \"large\", fits";
+    controller.setTimeLeftForNextInput(2.5);
+    const auto late = controller.decide(1);
+    EXPECT_NE(late.applied.model, 1U) << "\"large\" needs at least 6 ms";
+    EXPECT_LT(late.predicted.accuracy, 0.9) << "what can be answered by 2.5 ms";
+    EXPECT_EQ(controller.decide(2).applied.model, 1U) << "the next input has the whole deadline again";
+}

@@ -149,6 +149,20 @@ TEST_F(IntegrationRunCli, JsonSummaryStepsAndContentionEventsAreStored)
         "input_index,arrival_ms,model,output_reached,power_cap_w,latency_ms,energy_j,deadline_met,correct,"
         "xi_observed,xi_mean,xi_std,predicted_latency_ms,predicted_energy_j,predicted_accuracy");
     EXPECT_EQ(rows, 300U);
+
+    // The live→replay bridge: other controllers replayed against the slowdown this run met.
+    const auto replayed = runCli({ "evaluate", "--db", m_store.string(), "--trace-run",
+                                     std::to_string(stored[0].run.id), "--goals", "2x2", "--json", "--threads", "1" },
+        environment());
+    ASSERT_EQ(replayed.exitCode, 0) << replayed.err;
+    const auto evaluation = nlohmann::json::parse(replayed.out);
+    EXPECT_EQ(evaluation.at("run").at("inputs"), 300);
+    EXPECT_NE(evaluation.at("run").at("trace").get<std::string>().find("live run " + std::to_string(stored[0].run.id)),
+        std::string::npos)
+        << replayed.out.substr(0, 400);
+    const auto missing = runCli({ "evaluate", "--db", m_store.string(), "--trace-run", "99" }, environment());
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_NE(missing.err.find("run 99 is not in the store"), std::string::npos) << missing.err;
 }
 
 TEST_F(IntegrationRunCli, ScheduledGoalChangeIsLoggedAndStaticOracleRuns)
