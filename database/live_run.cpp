@@ -300,8 +300,8 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     run.status = core::SessionStatus::Running;
     {
         const core::ContentionInjector probe(plan, request.intensity); // resolves cores and sizes; starts nothing
-        run.settingsJson = runSettings(request, start, *controller, probe, trace.description, core::toString(options.wait))
-                               .dump();
+        run.settingsJson
+            = runSettings(request, start, *controller, probe, trace.description, core::toString(options.wait)).dump();
     }
     RunRepository runs(store);
     runs.createRun(run);

@@ -104,8 +104,8 @@ namespace {
         }
         if (trace.slowdown.empty())
             throw CliError("run " + std::to_string(runId) + " has no steps to replay");
-        trace.description = "live run " + std::to_string(runId) + " (" + std::to_string(trace.size())
-            + " inputs, xi_observed)";
+        trace.description
+            = "live run " + std::to_string(runId) + " (" + std::to_string(trace.size()) + " inputs, xi_observed)";
         return trace;
     }
 
@@ -196,9 +196,10 @@ namespace {
             core::ConfigurationTable table = core::ConfigurationTable::fromProfile(source.models, source.cells);
             if (!options.profileAccuracy)
                 table = table.withAccuracies(core::accuracyOf(source.correctness));
-            core::SlowdownTrace trace = options.traceRun != 0 ? runTrace(store, options.traceRun, idleW)
-                                                              : makeTrace(options, levels, idleW);
-            if (options.traceRun != 0 && options.inputs > 0 && options.inputs < static_cast<std::int64_t>(trace.size())) {
+            core::SlowdownTrace trace
+                = options.traceRun != 0 ? runTrace(store, options.traceRun, idleW) : makeTrace(options, levels, idleW);
+            if (options.traceRun != 0 && options.inputs > 0
+                && options.inputs < static_cast<std::int64_t>(trace.size())) {
                 trace.slowdown.resize(static_cast<std::size_t>(options.inputs));
                 trace.idlePowerW.resize(static_cast<std::size_t>(options.inputs));
             }
@@ -264,7 +265,8 @@ void registerEvaluateCommand(CLI::App& app, CliContext& context)
     command->add_option("--goals", options->goals,
         "goal grid: NxM (automatic, both modes), or deadline_ms=…;energy_j=…;accuracy=…;mode=… (default 5x5)");
     command->add_option("--trace", options->traceFile, "slowdown trace CSV (slowdown or xi_observed column)");
-    command->add_option("--trace-run", options->traceRun,
+    command
+        ->add_option("--trace-run", options->traceRun,
             "replay the slowdown a live run met (its steps' xi_observed), against its profile by default")
         ->check(CLI::PositiveNumber);
     command->add_option(

@@ -47,8 +47,8 @@ Configuration FixedController::parse(const ConfigurationTable& table, const std:
         }
     }
     if (!found)
-        throw std::invalid_argument("fixed configuration '" + text + "': the profile has no model '" + modelName
-            + "' (it has " + models + ")");
+        throw std::invalid_argument(
+            "fixed configuration '" + text + "': the profile has no model '" + modelName + "' (it has " + models + ")");
     std::size_t used = 0;
     double capW = NAN;
     try {
@@ -64,8 +64,8 @@ Configuration FixedController::parse(const ConfigurationTable& table, const std:
             return configuration;
         }
     }
-    throw std::invalid_argument("fixed configuration '" + text + "': the profile has no cap '" + capPart
-        + "' W (it has " + caps + ")");
+    throw std::invalid_argument(
+        "fixed configuration '" + text + "': the profile has no cap '" + capPart + "' W (it has " + caps + ")");
 }
 
 std::string FixedController::name() const

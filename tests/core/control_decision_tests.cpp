@@ -391,7 +391,8 @@ TEST(CoreControlDecision, FixedControllerRunsTheNamedConfigurationAndRefusesOthe
     const auto second = controller.decide(1);
     EXPECT_EQ(second.applied, configuration) << "goals do not move it";
     EXPECT_FALSE(second.capChanged);
-    for (const char* bad : { "fixed:large", "fixed:@40", "fixed:huge@40", "fixed:large@45", "fixed:large@x", "large@40" }) {
+    for (const char* bad :
+        { "fixed:large", "fixed:@40", "fixed:huge@40", "fixed:large@45", "fixed:large@x", "large@40" }) {
         try {
             awb::core::FixedController::parse(table, bad);
             ADD_FAILURE() << "accepted " << bad;
