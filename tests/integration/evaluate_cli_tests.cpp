@@ -222,7 +222,7 @@ TEST_F(IntegrationEvaluateCli, RefusesBadInputWithOneLineNamingTheProblem)
         { { "--models", "," }, "the candidate set is empty: --models names no model" },
         { { "--trace", badTrace }, "bad.csv line 3: slowdown 'slow' is not a positive number" },
         { { "--trace", badTrace, "--contention", "memory@1-5" },
-            "give either --trace FILE or --contention SPEC, not both" },
+            "give one of --trace FILE, --trace-run ID or --contention SPEC" },
         { { "--contention", "disk@1-5" }, "unknown kind 'disk'" },
         { { "--xi-alpha", "2" }, "the process-noise smoothing α must be in [0, 1]" },
     };
