@@ -33,6 +33,8 @@ struct Request {
     std::int64_t limitUw = 0; // SetRaplLimit
     std::int64_t limitMw = 0; // SetNvmlLimit
 
+    bool operator==(const Request&) const = default;
+
     static Request ping() { return withOperation(Operation::Ping); }
     static Request list() { return withOperation(Operation::List); }
     static Request setRaplLimit(std::string zone, std::int64_t limitUw);
