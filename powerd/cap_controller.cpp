@@ -34,6 +34,7 @@ CapController::CapController(fs::path powercapRoot, fs::path stateFile)
     }
     for (const auto& found : core::findRaplPackageZones(m_root))
         m_zones.push_back({ found, core::readRaplZoneLimits(found.path), found.path / "constraint_0_power_limit_uw" });
+    m_nvml = core::probeNvml(core::nvmlLibraryName());
 }
 
 json CapController::execute(SessionId session, const core::powerd::Request& request)
@@ -62,7 +63,7 @@ json CapController::list() const
             { "enabled", zone.limits.enforced },
             { "max_energy_range_uj", core::readIntegerFile(zone.zone.path / "max_energy_range_uj") } });
     }
-    const auto nvml = core::probeNvml(core::nvmlLibraryName());
+    const auto& nvml = m_nvml;
     return { { "ok", true }, { "rapl", zones },
         { "nvml", { { "usable", nvml.usable }, { "reason", nvml.reason }, { "detail", nvml.detail } } } };
 }

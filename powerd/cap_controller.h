@@ -83,6 +83,8 @@ private:
     std::filesystem::path m_stateFile;
     core::CapRestoreReport m_startupRestore;
     std::vector<Zone> m_zones;
+    // Probed once: every `list` would otherwise load and initialise NVML again (tens of ms).
+    core::BackendAvailability m_nvml;
     std::map<unsigned int, std::unique_ptr<core::NvmlBackend>> m_gpus; // opened on first use
     std::map<std::string, Hold> m_holds; // by CapSetting::target
 };
