@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <dlfcn.h>
 #include <thread>
+#include <dlfcn.h>
 #include <unistd.h>
 
 namespace awb::core {

@@ -28,7 +28,8 @@ namespace {
         }
     };
 
-    template <typename Function> Function symbol(void* handle, const char* name)
+    template <typename Function>
+    Function symbol(void* handle, const char* name)
     {
         return reinterpret_cast<Function>(dlsym(handle, name));
     }
@@ -71,8 +72,7 @@ BackendAvailability probeNvml(const std::string& libraryName)
     }
     unsigned int count = 0;
     if (const int status = getCount(&count); status != kNvmlSuccess || count == 0) {
-        result.reason
-            = status != kNvmlSuccess ? "nvmlDeviceGetCount failed: " + describe(status) : "NVML reports no GPU";
+        result.reason = status != kNvmlSuccess ? "nvmlDeviceGetCount failed: " + describe(status) : "NVML reports no GPU";
         shutdown();
         return result;
     }
@@ -80,8 +80,7 @@ BackendAvailability probeNvml(const std::string& libraryName)
         void* device = nullptr;
         char name[96] = {};
         if (getHandle(index, &device) == kNvmlSuccess && getName(device, name, sizeof name) == kNvmlSuccess)
-            result.detail
-                += (result.detail.empty() ? "" : ", ") + std::string("GPU ") + std::to_string(index) + ": " + name;
+            result.detail += (result.detail.empty() ? "" : ", ") + std::string("GPU ") + std::to_string(index) + ": " + name;
     }
     shutdown();
     result.usable = true;

@@ -110,23 +110,9 @@ double PowerdBackend::setCapW(double capW)
         throw PowerCapRangeError("cap " + formatPowerW(capW) + " is outside the RAPL range " + m_range.describe());
     const auto perPackageUw
         = static_cast<std::int64_t>(std::llround(capW / static_cast<double>(m_zones.size()) / kMicro));
-    const auto previousUw = limitsUw();
-    double enforcedW = 0.0;
-    std::size_t written = 0;
-    try {
-        for (; written < m_zones.size(); ++written)
-            enforcedW += static_cast<double>(setZoneLimitUw(m_zones[written].name, perPackageUw)) * kMicro;
-    } catch (const PowerError&) {
-        // All packages or none, as RaplBackend; the daemon still holds the originals.
-        for (std::size_t i = 0; i < written; ++i) {
-            try {
-                setZoneLimitUw(m_zones[i].name, previousUw[i]);
-            } catch (const PowerError&) {
-            }
-        }
-        throw;
-    }
-    return enforcedW;
+    const std::int64_t enforcedUw = setEveryZoneOrNone(limitsUw(), perPackageUw,
+        [this](std::size_t i, std::int64_t valueUw) { return setZoneLimitUw(m_zones[i].name, valueUw); });
+    return static_cast<double>(enforcedUw) * kMicro;
 }
 
 double PowerdBackend::capW() const

@@ -81,26 +81,12 @@ double RaplBackend::setCapW(double capW)
     std::vector<std::int64_t> previousUw;
     for (const auto& zone : m_zones)
         previousUw.push_back(readIntegerFile(zone.limitFile));
-    double enforcedW = 0.0;
-    std::size_t written = 0;
-    try {
-        for (; written < m_zones.size(); ++written) {
-            writeIntegerFile(m_zones[written].limitFile, perPackageUw);
-            // A write that succeeded does not prove the limit took: what reads back is the cap.
-            enforcedW += static_cast<double>(readIntegerFile(m_zones[written].limitFile)) * kMicro;
-        }
-    } catch (const PowerError&) {
-        // All packages or none: put back the ones already written (best effort; the cap
-        // guard still holds the originals if this fails too).
-        for (std::size_t i = 0; i < written; ++i) {
-            try {
-                writeIntegerFile(m_zones[i].limitFile, previousUw[i]);
-            } catch (const PowerError&) {
-            }
-        }
-        throw;
-    }
-    return enforcedW;
+    const std::int64_t enforcedUw
+        = setEveryZoneOrNone(previousUw, perPackageUw, [this](std::size_t i, std::int64_t valueUw) {
+              writeIntegerFile(m_zones[i].limitFile, valueUw);
+              return readIntegerFile(m_zones[i].limitFile);
+          });
+    return static_cast<double>(enforcedUw) * kMicro;
 }
 
 double RaplBackend::capW() const

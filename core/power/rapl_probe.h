@@ -13,7 +13,7 @@ namespace awb::core {
 // never double counted).
 struct RaplZone {
     std::filesystem::path path; // e.g. /sys/class/powercap/intel-rapl:0
-    std::string name; // e.g. package-0
+    std::string name;           // e.g. package-0
 };
 
 // $ALERTWB_POWERCAP_ROOT when set (containers bind-mount sysfs elsewhere; tests use a fake

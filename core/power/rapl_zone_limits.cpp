@@ -1,5 +1,6 @@
 #include "core/power/rapl_zone_limits.h"
 
+#include "core/power/power_backend.h"
 #include "core/power/sysfs_io.h"
 
 #include <algorithm>
@@ -39,6 +40,26 @@ RaplZoneLimits readRaplZoneLimits(const std::filesystem::path& zone)
 std::int64_t energyDeltaUj(std::int64_t previousUj, std::int64_t nowUj, std::int64_t rangeUj)
 {
     return nowUj >= previousUj ? nowUj - previousUj : nowUj + rangeUj - previousUj;
+}
+
+std::int64_t setEveryZoneOrNone(const std::vector<std::int64_t>& previousUw, std::int64_t limitUw,
+    const std::function<std::int64_t(std::size_t, std::int64_t)>& write)
+{
+    std::int64_t enforcedUw = 0;
+    std::size_t written = 0;
+    try {
+        for (; written < previousUw.size(); ++written)
+            enforcedUw += write(written, limitUw);
+    } catch (const PowerError&) {
+        for (std::size_t i = 0; i < written; ++i) {
+            try {
+                write(i, previousUw[i]);
+            } catch (const PowerError&) {
+            }
+        }
+        throw;
+    }
+    return enforcedUw;
 }
 
 double raplSamplingPeriodS(std::int64_t maxEnergyRangeUj, std::int64_t maxPowerUw)

@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <vector>
 
 namespace awb::core {
 
@@ -30,6 +32,14 @@ RaplZoneLimits readRaplZoneLimits(const std::filesystem::path& zone);
 // Energy counted between two readings of a counter that wraps at rangeUj: a decrease is a wrap
 // (the counter went through rangeUj back to 0).
 std::int64_t energyDeltaUj(std::int64_t previousUj, std::int64_t nowUj, std::int64_t rangeUj);
+
+// Sets every package zone to limitUw, or none of them: `write(i, valueUw)` sets zone i and returns
+// what reads back (a write that succeeded does not prove the limit took). When a write throws
+// PowerError, the zones already written get previousUw back (best effort; the caller's cap guard
+// or alertwb-powerd still holds the originals if that fails too) and the error is rethrown.
+// Returns the sum read back, µW.
+std::int64_t setEveryZoneOrNone(const std::vector<std::int64_t>& previousUw, std::int64_t limitUw,
+    const std::function<std::int64_t(std::size_t, std::int64_t)>& write);
 
 // The longest gap between two energy readings of a zone before a wrap can go unnoticed, in s:
 // the counter's range over twice the zone's maximum power (short-term limits let a package
