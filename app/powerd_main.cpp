@@ -48,6 +48,7 @@ int main(int argc, char** argv)
 
     try {
         const awb::powerd::GroupAccess access(groupName);
+        awb::powerd::refuseIfSocketInUse(socketPath);
         awb::powerd::CapController controller(awb::core::powercapRoot(), stateFile);
         if (controller.startupRestore().pending)
             std::cerr << "alertwb-powerd: " << controller.startupRestore().summary() << '\n';

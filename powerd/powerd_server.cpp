@@ -28,6 +28,23 @@ namespace {
 
 } // namespace
 
+void refuseIfSocketInUse(const std::filesystem::path& socketPath)
+{
+    sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    const std::string path = socketPath.string();
+    if (path.size() >= sizeof address.sun_path)
+        throw std::runtime_error("socket path is too long: " + path);
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe < 0)
+        throw systemError("cannot create a Unix socket");
+    const bool listening = ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    ::close(probe);
+    if (listening)
+        throw std::runtime_error("another alertwb-powerd is listening on " + path);
+}
+
 PowerdServer::PowerdServer(CapController& controller, PowerdServerOptions options)
     : m_controller(controller)
     , m_options(std::move(options))
@@ -41,6 +58,7 @@ PowerdServer::PowerdServer(CapController& controller, PowerdServerOptions option
         throw std::runtime_error("socket path is too long: " + path);
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
 
+    refuseIfSocketInUse(m_options.socketPath);
     struct stat existing { };
     if (lstat(path.c_str(), &existing) == 0) {
         if (!S_ISSOCK(existing.st_mode))

@@ -14,6 +14,11 @@
 
 namespace awb::powerd {
 
+// Throws std::runtime_error when a process accepts connections on `socketPath` (another
+// alertwb-powerd): a second instance must neither take its socket nor restore the caps its
+// clients hold. Call it before constructing the CapController, which restores the state file.
+void refuseIfSocketInUse(const std::filesystem::path& socketPath);
+
 struct PowerdServerOptions {
     std::filesystem::path socketPath = "/run/alertwb/powerd.sock";
     mode_t socketMode = 0660; // tests that connect as another user widen it

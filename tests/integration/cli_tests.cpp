@@ -175,7 +175,8 @@ TEST(IntegrationCli, DoctorJsonIsOneDocumentAndDoesNotCreateTheStore)
     // Neither route can set caps, and doctor says why for both.
     EXPECT_EQ(json["power_route"]["kind"], "none");
     const auto routeReason = json["power_route"]["reason"].get<std::string>();
-    EXPECT_EQ(routeReason.find("rapl: powercap root " + (dir / "powercap").string()), 0u) << routeReason;
+    EXPECT_EQ(routeReason.find("rapl: RAPL unavailable: powercap root " + (dir / "powercap").string()), 0u)
+        << routeReason;
     EXPECT_NE(routeReason.find("; alertwb-powerd: "), std::string::npos) << routeReason;
     EXPECT_EQ(json["store"]["path"], store.string());
     EXPECT_FALSE(json["store"]["exists"].get<bool>());

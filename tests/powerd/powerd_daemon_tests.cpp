@@ -287,3 +287,22 @@ TEST_F(CorePowerdNvml, WithoutNvmlTheReplySaysWhy)
         EXPECT_EQ(std::string(error.what()).find("NVML unavailable: "), 0u) << error.what();
     }
 }
+
+TEST_F(CorePowerd, ASecondInstanceDoesNotTakeTheSocketOfARunningOne)
+{
+    startDaemon();
+    PowerdConnection connection(m_socket);
+    connection.call(Request::setRaplLimit("package-0", 60000000));
+    awb::powerd::PowerdServerOptions options;
+    options.socketPath = m_socket;
+    options.accessCheck = [](const awb::powerd::PeerCredentials&) { return std::nullopt; };
+    try {
+        awb::powerd::PowerdServer second(*m_controller, options);
+        FAIL() << "a second server bound the socket of a running one";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("another alertwb-powerd is listening on"), std::string::npos)
+            << error.what();
+    }
+    EXPECT_NO_THROW(connection.call(Request::ping())) << "the first instance still serves";
+    EXPECT_EQ(readInteger(package0Limit()), 60000000);
+}
