@@ -10,6 +10,7 @@ packages=(
     libsqlite3-dev libsqlitecpp-dev sqlite3
     libcli11-dev nlohmann-json3-dev
     libgtest-dev libgmock-dev libbenchmark-dev
+    clang libclang-rt-14-dev
     dataset-fashion-mnist
     xvfb xauth
 )

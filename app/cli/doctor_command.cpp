@@ -33,6 +33,17 @@ namespace {
         return status;
     }
 
+    // "kind" for scripts; "description" is what the text output shows.
+    nlohmann::json routeJson(const core::PowerRoute& route)
+    {
+        std::string kind = "none";
+        if (route.kind == core::PowerRoute::Kind::DirectSysfs)
+            kind = "direct_sysfs";
+        else if (route.kind == core::PowerRoute::Kind::Powerd)
+            kind = "powerd";
+        return { { "kind", kind }, { "description", route.description }, { "reason", route.reason } };
+    }
+
     nlohmann::json toJson(const core::DoctorReport& report, const StoreStatus& store)
     {
         nlohmann::json backends = nlohmann::json::array();
@@ -54,7 +65,8 @@ namespace {
                      { "exists", store.exists },
                      { "schema_version", store.schemaVersion },
                      { "error", store.error } } },
-                 { "power_backends", backends } };
+                 { "power_backends", backends },
+                 { "power_route", routeJson(report.powerRoute) } };
     }
 
     void printText(const core::DoctorReport& report, const StoreStatus& store)
@@ -85,6 +97,10 @@ namespace {
                 std::cout << "\n      " << backend.detail;
             std::cout << '\n';
         }
+        std::cout << "RAPL caps: " << report.powerRoute.description;
+        if (!report.powerRoute.reason.empty())
+            std::cout << " - " << report.powerRoute.reason;
+        std::cout << '\n';
     }
 
 } // namespace

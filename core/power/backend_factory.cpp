@@ -1,6 +1,7 @@
 #include "core/power/backend_factory.h"
 
 #include "core/power/nvml_backend.h"
+#include "core/power/power_route.h"
 #include "core/power/rapl_backend.h"
 
 #include <stdexcept>
@@ -9,8 +10,17 @@ namespace awb::core {
 
 OpenedBackend openPowerBackend(const std::string& name, unsigned int gpuIndex, const EmulatedDeviceProfile& profile)
 {
-    if (name == "rapl")
-        return { std::make_unique<RaplBackend>(), {} };
+    if (name == "rapl") {
+        // Direct sysfs, else alertwb-powerd; when neither can set caps, the direct backend
+        // still measures energy where energy_uj is readable (and throws its reason otherwise).
+        PowerRoute route;
+        try {
+            auto backend = openRaplRoute(&route);
+            return { std::move(backend), route.kind == PowerRoute::Kind::Powerd ? "using " + route.description : "" };
+        } catch (const PowerError&) {
+            return { std::make_unique<RaplBackend>(), route.reason };
+        }
+    }
     if (name == "nvml")
         return { std::make_unique<NvmlBackend>(gpuIndex), {} };
     if (name == "emulated")
@@ -22,14 +32,12 @@ OpenedBackend openPowerBackend(const std::string& name, unsigned int gpuIndex, c
     const auto passOver = [&note](const std::string& backend, const std::string& why) {
         note += (note.empty() ? "" : "; ") + backend + ": " + why;
     };
+    PowerRoute route;
     try {
-        auto rapl = std::make_unique<RaplBackend>();
-        if (const auto availability = rapl->availability(); availability.canSetCap)
-            return { std::move(rapl), note };
-        else
-            passOver("rapl", availability.reason);
-    } catch (const PowerError& error) {
-        passOver("rapl", error.what());
+        auto rapl = openRaplRoute(&route);
+        return { std::move(rapl), route.kind == PowerRoute::Kind::Powerd ? "using " + route.description : note };
+    } catch (const PowerError&) {
+        note = route.reason; // "rapl: …; alertwb-powerd: …"
     }
     try {
         auto nvml = std::make_unique<NvmlBackend>(gpuIndex);

@@ -11,14 +11,18 @@ namespace awb::core {
 struct OpenedBackend {
     std::unique_ptr<PowerBackend> backend;
     // Why "auto" passed over the backends it did not pick ("rapl: permission denied writing
-    // …; nvml: libnvidia-ml.so.1 not found …"); empty for an explicit name.
+    // …; alertwb-powerd: …; nvml: libnvidia-ml.so.1 not found …"), or the route RAPL takes
+    // ("using alertwb-powerd at /run/alertwb/powerd.sock"); otherwise empty.
     std::string note;
 };
 
 // name: "rapl", "nvml" (GPU gpuIndex), "emulated" (with `profile`) or "auto". An explicit name
-// throws PowerError with the reason when that backend is unavailable here. "auto" takes RAPL
-// when it can set caps, else NVML when it can, else the emulated backend, and says why in
-// `note`, so that falling back to a model is never silent. Unknown names throw
+// throws PowerError with the reason when that backend is unavailable here. RAPL is reached
+// directly in sysfs when this process can write the limits, else through alertwb-powerd when
+// the process is not root and the daemon admits it (PowerdBackend; `note` then says "using
+// alertwb-powerd at …"). "auto" takes RAPL when it can set caps by either route, else NVML
+// when it can, else the emulated backend, and says why in `note`, so that falling back to a
+// model is never silent. Unknown names throw
 // std::invalid_argument. Threading: no shared state.
 OpenedBackend openPowerBackend(
     const std::string& name, unsigned int gpuIndex = 0, const EmulatedDeviceProfile& profile = {});

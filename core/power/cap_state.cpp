@@ -1,6 +1,7 @@
 #include "core/power/cap_state.h"
 
 #include "core/power/nvml_backend.h"
+#include "core/power/powerd_connection.h"
 #include "core/power/sysfs_io.h"
 #include "core/system/atomic_file.h"
 #include "core/system/iso_time.h"
@@ -54,38 +55,6 @@ namespace {
         return static_cast<double>(value) * (setting.unit == "mW" ? 1e-3 : 1e-6);
     }
 
-    // Puts one setting back; returns the line for the report. PowerTargetMissing when the
-    // target is gone, PowerError for everything else.
-    std::string restoreSetting(const CapSetting& setting)
-    {
-        if (setting.kind == "file") {
-            std::error_code error;
-            if (!fs::exists(setting.target, error))
-                throw PowerTargetMissing(setting.target + " no longer exists");
-            std::string was;
-            try {
-                was = " (was " + formatPowerW(toW(setting, readIntegerFile(setting.target))) + ")";
-            } catch (const PowerError&) {
-                // Reading the old value is only for the message; the write below says what failed.
-            }
-            writeIntegerFile(setting.target, setting.value);
-            if (const std::int64_t readBack = readIntegerFile(setting.target); readBack != setting.value) {
-                throw PowerError("wrote " + std::to_string(setting.value) + " to " + setting.target
-                    + " but it reads back " + std::to_string(readBack));
-            }
-            return setting.target + ": " + formatPowerW(toW(setting, setting.value)) + was;
-        }
-        if (setting.kind == "nvml") {
-            auto gpu = NvmlBackend::openByUuid(setting.target);
-            const CapSnapshot before = gpu->snapshotCaps();
-            gpu->restoreCaps({ "nvml", 0.0, { setting } });
-            return "GPU " + std::to_string(gpu->gpuIndex()) + " (" + setting.target
-                + "): " + formatPowerW(toW(setting, setting.value)) + " (was "
-                + formatPowerW(toW(setting, before.settings.front().value)) + ")";
-        }
-        throw PowerError("unknown setting kind \"" + setting.kind + "\" for " + setting.target);
-    }
-
     nlohmann::json toJson(const CapStateRecord& record)
     {
         nlohmann::json settings = nlohmann::json::array();
@@ -100,6 +69,56 @@ namespace {
     }
 
 } // namespace
+
+std::string restoreCapSetting(const CapSetting& setting)
+{
+    if (setting.kind == "file") {
+        std::error_code error;
+        if (!fs::exists(setting.target, error))
+            throw PowerTargetMissing(setting.target + " no longer exists");
+        std::string was;
+        try {
+            was = " (was " + formatPowerW(toW(setting, readIntegerFile(setting.target))) + ")";
+        } catch (const PowerError&) {
+            // Reading the old value is only for the message; the write below says what failed.
+        }
+        writeIntegerFile(setting.target, setting.value);
+        if (const std::int64_t readBack = readIntegerFile(setting.target); readBack != setting.value) {
+            throw PowerError("wrote " + std::to_string(setting.value) + " to " + setting.target + " but it reads back "
+                + std::to_string(readBack));
+        }
+        return setting.target + ": " + formatPowerW(toW(setting, setting.value)) + was;
+    }
+    if (setting.kind == "nvml") {
+        auto gpu = NvmlBackend::openByUuid(setting.target);
+        const CapSnapshot before = gpu->snapshotCaps();
+        gpu->restoreCaps({ "nvml", 0.0, { setting } });
+        return "GPU " + std::to_string(gpu->gpuIndex()) + " (" + setting.target
+            + "): " + formatPowerW(toW(setting, setting.value)) + " (was "
+            + formatPowerW(toW(setting, before.settings.front().value)) + ")";
+    }
+    if (setting.kind == "powerd") {
+        // A RAPL zone (by name) the workbench capped through alertwb-powerd. The daemon puts it
+        // back itself when our connection drops (and from its own state file after its own
+        // crash); a new session could not do it for us, since the daemon would undo that session's
+        // change at its end. So this only checks that the daemon did its job.
+        PowerdConnection connection;
+        for (const auto& zone : connection.call(powerd::Request::list()).value("rapl", nlohmann::json::array())) {
+            if (zone.value("zone", "") != setting.target)
+                continue;
+            const auto nowUw = zone.value("limit_uw", std::int64_t { 0 });
+            if (nowUw != setting.value) {
+                throw PowerError(setting.target + " reads " + formatPowerW(toW(setting, nowUw))
+                    + " through alertwb-powerd, not the recorded " + formatPowerW(toW(setting, setting.value))
+                    + " (alertwb-powerd did not restore it)");
+            }
+            return setting.target + " via alertwb-powerd: " + formatPowerW(toW(setting, nowUw))
+                + " (restored by the daemon)";
+        }
+        throw PowerTargetMissing("alertwb-powerd lists no RAPL zone " + setting.target);
+    }
+    throw PowerError("unknown setting kind \"" + setting.kind + "\" for " + setting.target);
+}
 
 fs::path capStateFilePath()
 {
@@ -219,7 +238,7 @@ CapRestoreReport restorePendingCaps(const fs::path& file, bool force)
     } else {
         for (const auto& setting : record->original.settings) {
             try {
-                report.restored.push_back(restoreSetting(setting));
+                report.restored.push_back(restoreCapSetting(setting));
             } catch (const PowerTargetMissing& error) {
                 report.vanished.push_back(error.what());
             } catch (const PowerError& error) {

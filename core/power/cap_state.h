@@ -35,6 +35,12 @@ std::optional<CapStateRecord> readCapState(const std::filesystem::path& file);
 // True when the process that wrote `record` still runs (same pid and start time).
 bool capStateOwnerAlive(const CapStateRecord& record);
 
+// Puts one recorded setting back (a file is written and read back; an NVML limit goes through
+// NvmlBackend::openByUuid with nvmlLibraryName()) and returns a line for reports:
+// "…/constraint_0_power_limit_uw: 95.000 W (was 40.000 W)". Throws PowerTargetMissing when the
+// target is gone, PowerError for every other failure. Threading: touches only the target.
+std::string restoreCapSetting(const CapSetting& setting);
+
 // What restorePendingCaps found and did. Lines name the file or GPU and the values in W.
 struct CapRestoreReport {
     std::filesystem::path stateFile;

@@ -1,5 +1,6 @@
 #include "core/power/rapl_backend.h"
 
+#include "core/power/rapl_zone_limits.h"
 #include "core/power/sysfs_io.h"
 
 #include <cmath>
@@ -9,11 +10,7 @@ namespace awb::core {
 namespace {
 
     constexpr double kMicro = 1e-6; // µW → W, µJ → J
-    constexpr double kFallbackMinFraction = 0.25; // see the class comment
     constexpr double kPackageStepW = 1.0;
-    // Short-term limits let a package draw more than its long-term maximum for a while, so
-    // the wraparound budget assumes twice that power.
-    constexpr double kSamplingSafetyFactor = 2.0;
 
     std::string disabledReason(const RaplZone& zone)
     {
@@ -40,18 +37,17 @@ RaplBackend::RaplBackend(std::filesystem::path root)
         zone.maxEnergyRangeUj = readIntegerFile(found.path / "max_energy_range_uj");
         if (zone.maxEnergyRangeUj <= 0)
             throw PowerError((found.path / "max_energy_range_uj").string() + " is not positive");
-        const std::int64_t limitUw = readIntegerFile(zone.limitFile);
-        const auto maxUw = readOptionalIntegerFile(found.path / "constraint_0_max_power_uw");
-        const auto minUw = readOptionalIntegerFile(found.path / "constraint_0_min_power_uw");
-        // Some kernels report 0 for an unknown bound: treat it as absent.
-        zone.maxPowerUw = maxUw && *maxUw > 0 ? *maxUw : limitUw;
+        const RaplZoneLimits limits = readRaplZoneLimits(found.path);
+        zone.maxPowerUw = limits.maxUw;
         const double packageMaxW = std::round(static_cast<double>(zone.maxPowerUw) * kMicro);
-        const double packageMinW = minUw && *minUw > 0 ? static_cast<double>(*minUw) * kMicro
-                                                       : std::round(packageMaxW * kFallbackMinFraction);
+        // The fallback minimum is whole watts: rounding keeps it exact after the trip through µW.
+        const double packageMinW = limits.declaredMinUw
+            ? static_cast<double>(*limits.declaredMinUw) * kMicro
+            : std::round(static_cast<double>(limits.effectiveMinUw()) * kMicro);
         maxTotalW += packageMaxW;
         minTotalW += std::min(packageMinW, packageMaxW);
         zone.lastEnergyUj = readIntegerFile(zone.energyFile);
-        zone.limitEnforced = readOptionalIntegerFile(found.path / "enabled").value_or(1) != 0;
+        zone.limitEnforced = limits.enforced;
         if (!zone.limitEnforced && m_availability.canSetCap) {
             m_availability.canSetCap = false;
             m_availability.reason = disabledReason(zone.zone);
@@ -85,26 +81,12 @@ double RaplBackend::setCapW(double capW)
     std::vector<std::int64_t> previousUw;
     for (const auto& zone : m_zones)
         previousUw.push_back(readIntegerFile(zone.limitFile));
-    double enforcedW = 0.0;
-    std::size_t written = 0;
-    try {
-        for (; written < m_zones.size(); ++written) {
-            writeIntegerFile(m_zones[written].limitFile, perPackageUw);
-            // A write that succeeded does not prove the limit took: what reads back is the cap.
-            enforcedW += static_cast<double>(readIntegerFile(m_zones[written].limitFile)) * kMicro;
-        }
-    } catch (const PowerError&) {
-        // All packages or none: put back the ones already written (best effort; the cap
-        // guard still holds the originals if this fails too).
-        for (std::size_t i = 0; i < written; ++i) {
-            try {
-                writeIntegerFile(m_zones[i].limitFile, previousUw[i]);
-            } catch (const PowerError&) {
-            }
-        }
-        throw;
-    }
-    return enforcedW;
+    const std::int64_t enforcedUw
+        = setEveryZoneOrNone(previousUw, perPackageUw, [this](std::size_t i, std::int64_t valueUw) {
+              writeIntegerFile(m_zones[i].limitFile, valueUw);
+              return readIntegerFile(m_zones[i].limitFile);
+          });
+    return static_cast<double>(enforcedUw) * kMicro;
 }
 
 double RaplBackend::capW() const
@@ -122,9 +104,7 @@ double RaplBackend::energyJ()
     std::uint64_t totalUj = 0;
     for (auto& zone : m_zones) {
         const std::int64_t nowUj = readIntegerFile(zone.energyFile);
-        // A decrease is a wrap: the counter went through max_energy_range_uj back to 0.
-        const std::int64_t deltaUj = nowUj >= zone.lastEnergyUj ? nowUj - zone.lastEnergyUj
-                                                                : nowUj + zone.maxEnergyRangeUj - zone.lastEnergyUj;
+        const std::int64_t deltaUj = energyDeltaUj(zone.lastEnergyUj, nowUj, zone.maxEnergyRangeUj);
         zone.accumulatedUj += static_cast<std::uint64_t>(deltaUj);
         zone.lastEnergyUj = nowUj;
         totalUj += zone.accumulatedUj;
@@ -135,10 +115,8 @@ double RaplBackend::energyJ()
 double RaplBackend::energySamplingPeriodS() const
 {
     double periodS = kNoWraparound;
-    for (const auto& zone : m_zones) {
-        const double powerUw = std::max<double>(static_cast<double>(zone.maxPowerUw), 1e6) * kSamplingSafetyFactor;
-        periodS = std::min(periodS, static_cast<double>(zone.maxEnergyRangeUj) / powerUw); // µJ / µW = s
-    }
+    for (const auto& zone : m_zones)
+        periodS = std::min(periodS, raplSamplingPeriodS(zone.maxEnergyRangeUj, zone.maxPowerUw));
     return periodS;
 }
 

@@ -18,6 +18,7 @@ DoctorReport collectDoctorReport()
     report.displayAvailable = display.available;
     report.displayDetail = display.detail;
     report.backends = probePowerBackends();
+    report.powerRoute = probePowerRoute();
     return report;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/power/backend_probe.h"
+#include "core/power/power_route.h"
 
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@ struct DoctorReport {
     bool displayAvailable = false;
     std::string displayDetail; // e.g. "DISPLAY=:0" or "no DISPLAY or WAYLAND_DISPLAY set"
     std::vector<BackendAvailability> backends;
+    // How RAPL caps are set: directly in sysfs, through alertwb-powerd, or not at all (why).
+    PowerRoute powerRoute;
 };
 
 // Threading: safe from any thread. Takes a few milliseconds (reads /proc and sysfs).

@@ -168,9 +168,16 @@ TEST(IntegrationCli, DoctorJsonIsOneDocumentAndDoesNotCreateTheStore)
     const auto store = dir / "workbench.sqlite";
     const auto result = runCli({ "doctor", "--json", "--db", store.string() },
                                { "ALERTWB_POWERCAP_ROOT=" + (dir / "powercap").string(),
-                                 "ALERTWB_NVML_LIBRARY=libnvidia-ml-absent.so.1" });
+                                 "ALERTWB_NVML_LIBRARY=libnvidia-ml-absent.so.1",
+                                 "ALERTWB_POWERD_SOCKET=" + (dir / "powerd.sock").string() });
     ASSERT_EQ(result.exitCode, 0) << result.err;
     const auto json = nlohmann::json::parse(result.out); // throws (fails) on anything but one document
+    // Neither route can set caps, and doctor says why for both.
+    EXPECT_EQ(json["power_route"]["kind"], "none");
+    const auto routeReason = json["power_route"]["reason"].get<std::string>();
+    EXPECT_EQ(routeReason.find("rapl: RAPL unavailable: powercap root " + (dir / "powercap").string()), 0u)
+        << routeReason;
+    EXPECT_NE(routeReason.find("; alertwb-powerd: "), std::string::npos) << routeReason;
     EXPECT_EQ(json["store"]["path"], store.string());
     EXPECT_FALSE(json["store"]["exists"].get<bool>());
     ASSERT_EQ(json["power_backends"].size(), 3u);
