@@ -128,7 +128,7 @@ namespace {
     };
 
     nlohmann::ordered_json runSettings(const LiveRunRequest& request, const LiveRunStart& start,
-        const core::Controller& controller, const core::ContentionInjector& probe, const std::string& trace,
+        const core::Controller& controller, const core::ContentionInjector& injector, const std::string& trace,
         const char* wait)
     {
         nlohmann::ordered_json workload { { "scenario", core::toString(request.workload.scenario) },
@@ -136,8 +136,8 @@ namespace {
         if (request.workload.scenario == core::Scenario::Server)
             workload["arrival_rate_per_s"] = request.workload.arrivalRatePerS;
         nlohmann::ordered_json contention { { "spec", request.contentionSpec },
-            { "workers_per_phase", probe.workerCores().size() }, { "cores", probe.workerCores() },
-            { "memory_array_bytes", probe.memoryArrayBytes() } };
+            { "workers_per_phase", injector.workerCores().size() }, { "cores", injector.workerCores() },
+            { "memory_array_bytes", injector.memoryArrayBytes() } };
         return { { "controller", controller.settingsJson() }, { "workload", workload }, { "contention", contention },
             { "goal_changes", request.goalChanges }, { "backend", start.backend }, { "emulated", start.emulated },
             { "device", start.deviceDescription }, { "models", start.models }, { "caps_w", start.capsW },
@@ -298,11 +298,9 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     run.seed = request.workload.seed;
     run.inputCount = request.workload.inputs;
     run.status = core::SessionStatus::Running;
-    {
-        const core::ContentionInjector probe(plan, request.intensity); // resolves cores and sizes; starts nothing
-        run.settingsJson
-            = runSettings(request, start, *controller, probe, trace.description, core::toString(options.wait)).dump();
-    }
+    run.settingsJson = runSettings(
+        request, start, *controller, session->contention(), trace.description, core::toString(options.wait))
+                           .dump();
     RunRepository runs(store);
     runs.createRun(run);
 
@@ -326,7 +324,6 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
         }
         throw;
     }
-    result.stepsWritten = result.session.metrics.inputs; // every step appended, and the writer closed cleanly
     result.status = result.session.stopped ? core::SessionStatus::Cancelled : core::SessionStatus::Complete;
     runs.finishRun(run.id, result.status, core::isoTimeUtcNow());
     run.status = result.status;

@@ -93,7 +93,6 @@ struct LiveRunResult {
     LiveRunStart start;
     core::LiveSessionResult session;
     core::SessionStatus status = core::SessionStatus::Complete; // Cancelled when stopped
-    std::int64_t stepsWritten = 0;
 };
 
 // Refuses everything it can before any cap changes. The run row is created `running`, then

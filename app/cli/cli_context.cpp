@@ -3,9 +3,9 @@
 #include "core/models/shipped_zoo.h"
 #include "database/shipped_models.h"
 
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
+#include <sstream>
 
 namespace awb::cli {
 
@@ -43,6 +43,18 @@ db::Store CliContext::openStoreWithShippedModels() const
     if (!outcome.warning.empty())
         std::cerr << "alertwb-cli: warning: " << outcome.warning << '\n';
     return store;
+}
+
+std::vector<std::string> splitCommaList(const std::string& text)
+{
+    std::vector<std::string> parts;
+    std::stringstream stream(text);
+    std::string part;
+    while (std::getline(stream, part, ',')) {
+        if (!part.empty())
+            parts.push_back(part);
+    }
+    return parts;
 }
 
 void addCommonOptions(CLI::App& command, CliContext& context)

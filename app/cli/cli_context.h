@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -42,6 +43,9 @@ struct CliContext {
     // Like openStore() but refuses a store that does not exist yet (read-only commands).
     db::Store openExistingStore() const;
 };
+
+// "a,b,,c" → {"a", "b", "c"}: the comma-separated lists of --models and the like, empty pieces dropped.
+std::vector<std::string> splitCommaList(const std::string& text);
 
 // Adds --json to a subcommand. --db belongs to the top-level app; fallthrough lets a
 // subcommand accept it after its own name too.

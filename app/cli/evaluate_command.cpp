@@ -46,18 +46,6 @@ namespace {
         core::AlertSettings alert;
     };
 
-    std::vector<std::string> splitNames(const std::string& text)
-    {
-        std::vector<std::string> names;
-        std::stringstream stream(text);
-        std::string name;
-        while (std::getline(stream, name, ',')) {
-            if (!name.empty())
-                names.push_back(name);
-        }
-        return names;
-    }
-
     // Inputs of the environment when the user names none: the test set's size, or longer when the
     // contention spec runs past it.
     constexpr std::int64_t kDefaultInputs = 10000;
@@ -169,7 +157,7 @@ namespace {
             throw CliError(error.what());
         }
 
-        const std::vector<std::string> modelNames = splitNames(options.models);
+        const std::vector<std::string> modelNames = splitCommaList(options.models);
         if (!options.models.empty() && modelNames.empty())
             throw CliError("the candidate set is empty: --models names no model");
         auto store = context.openExistingStore();

@@ -32,23 +32,11 @@ namespace {
         db::ProfileSweepRequest request;
     };
 
-    std::vector<std::string> splitList(const std::string& text)
-    {
-        std::vector<std::string> parts;
-        std::stringstream stream(text);
-        std::string part;
-        while (std::getline(stream, part, ',')) {
-            if (!part.empty())
-                parts.push_back(part);
-        }
-        return parts;
-    }
-
     std::vector<std::string> parseModels(const std::string& text)
     {
         if (text == "all")
             return {};
-        std::vector<std::string> names = splitList(text);
+        std::vector<std::string> names = splitCommaList(text);
         if (names.empty())
             throw CliError("--models names no model");
         return names;

@@ -37,17 +37,6 @@ namespace {
         db::LiveRunRequest request;
     };
 
-    std::vector<std::string> splitNames(const std::string& text)
-    {
-        std::vector<std::string> names;
-        std::stringstream stream(text);
-        std::string name;
-        while (std::getline(stream, name, ','))
-            if (!name.empty())
-                names.push_back(name);
-        return names;
-    }
-
     core::Goals goalsOf(const RunOptions& options)
     {
         if (options.goal.empty())
@@ -171,7 +160,7 @@ namespace {
             throw CliError("--scenario server needs --rate (inputs per second)");
         if (request.workload.scenario == core::Scenario::SingleStream && request.workload.arrivalRatePerS > 0.0)
             throw CliError("--rate is for --scenario server; single-stream sends one input per deadline period");
-        request.modelNames = splitNames(options.models);
+        request.modelNames = splitCommaList(options.models);
         if (!options.models.empty() && request.modelNames.empty())
             throw CliError("the candidate set is empty: --models names no model");
         request.intensity.workers = options.contentionWorkers;

@@ -6,8 +6,7 @@
 
 namespace awb::core {
 
-ReplayResult replay(Controller& controller, const ReplayEnvironment& environment,
-    const std::vector<GoalChange>& schedule, const ReplayOptions& options)
+void validateGoalSchedule(const std::vector<GoalChange>& schedule)
 {
     if (schedule.empty() || schedule.front().fromInput != 0)
         throw std::invalid_argument("the goal schedule must start at input 0");
@@ -16,15 +15,19 @@ ReplayResult replay(Controller& controller, const ReplayEnvironment& environment
         if (i > 0 && schedule[i].fromInput <= schedule[i - 1].fromInput)
             throw std::invalid_argument("goal changes must be in increasing input order");
     }
-    if (options.violationWindow < 0)
-        throw std::invalid_argument("the violation window must be 0 (the whole run) or a number of inputs");
+}
+
+ReplayResult replay(Controller& controller, const ReplayEnvironment& environment,
+    const std::vector<GoalChange>& schedule, const ReplayOptions& options)
+{
+    validateGoalSchedule(schedule);
+    RunMetricsAccumulator metrics(options.violationWindow); // refuses a negative window
     const std::int64_t inputs
         = options.inputs > 0 ? std::min(options.inputs, environment.inputCount()) : environment.inputCount();
 
     ReplayResult result;
     if (options.keepSteps)
         result.steps.reserve(static_cast<std::size_t>(inputs));
-    RunMetricsAccumulator metrics(options.violationWindow > 0 ? options.violationWindow : 0);
     std::chrono::nanoseconds decisionTime { 0 };
     std::size_t nextChange = 0;
     Goals goals = schedule.front().goals;

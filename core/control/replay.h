@@ -15,6 +15,10 @@ struct GoalChange {
     Goals goals;
 };
 
+// Throws std::invalid_argument unless the schedule starts at input 0, names increasing inputs and
+// every goal validates: what replays and live runs accept.
+void validateGoalSchedule(const std::vector<GoalChange>& schedule);
+
 struct ReplayOptions {
     // Inputs per window of the goal-violation rate (see ReplayMetrics); 0: the whole run is one
     // window, so the rate of one run is 0 or 1 and its mean over settings the share of settings

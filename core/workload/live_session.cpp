@@ -28,17 +28,6 @@ namespace {
         return origin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
     }
 
-    void validateSchedule(const std::vector<GoalChange>& schedule)
-    {
-        if (schedule.empty() || schedule.front().fromInput != 0)
-            throw std::invalid_argument("the goal schedule must start at input 0");
-        for (std::size_t i = 0; i < schedule.size(); ++i) {
-            schedule[i].goals.validate();
-            if (i > 0 && schedule[i].fromInput <= schedule[i - 1].fromInput)
-                throw std::invalid_argument("goal changes must be in increasing input order");
-        }
-    }
-
 } // namespace
 
 const char* toString(ArrivalWait wait) { return wait == ArrivalWait::Sleep ? "sleep" : "spin"; }
@@ -109,7 +98,7 @@ LiveSession::LiveSession(const ConfigurationTable& table, Controller& controller
     , m_metrics(m_options.violationWindow)
 {
     m_options.workload.validate();
-    validateSchedule(m_options.goalSchedule);
+    validateGoalSchedule(m_options.goalSchedule);
     if (engine.modelCount() != table.modelCount())
         throw std::invalid_argument("the live run has " + std::to_string(engine.modelCount())
             + " runnable candidates but the controller decides over " + std::to_string(table.modelCount()));

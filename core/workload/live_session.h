@@ -116,6 +116,8 @@ public:
     // New goals from the next input on (logged as a goal-change event). Throws
     // std::invalid_argument when they do not validate.
     void requestGoals(const Goals& goals);
+    // The co-runners' schedule with the cores and array sizes it resolved (for the run's record).
+    const ContentionInjector& contention() const { return m_injector; }
 
 private:
     struct Pending; // the input whose period is still running
