@@ -260,9 +260,12 @@ namespace {
         EXPECT_EQ(sink.events[0].inputIndex, 40);
         EXPECT_EQ(sink.events[1].kind, "goal-change");
         EXPECT_NE(sink.events[1].detail.find("min-energy"), std::string::npos) << sink.events[1].detail;
-        // With a 2.5 ms deadline only "small" (2 ms at 60 W) or the nested model's first output fit.
+        // With a 2.5 ms deadline only "small" (2 ms at 60 W, accuracy 0.80) or the nested model's first
+        // output (0.70) answer in time; "large" (0.92) cannot. (Predicted latency is to a model's last
+        // output, which an anytime model need not reach, so the accuracy is what tells them apart. An
+        // input that starts late on a busy machine is planned for less time, which only lowers it.)
         for (std::int64_t n = 41; n < sink.events[1].inputIndex; ++n)
-            EXPECT_LE(sink.steps[static_cast<std::size_t>(n)].predictedLatencyMs, 2.5 + 1e-9) << n;
+            EXPECT_LE(sink.steps[static_cast<std::size_t>(n)].predictedAccuracy, 0.80 + 1e-6) << n; // estimates are floats
         // Single-stream: the period follows the deadline from the change on.
         EXPECT_DOUBLE_EQ(sink.steps[41].arrivalMs - sink.steps[40].arrivalMs, 2.5);
     }
