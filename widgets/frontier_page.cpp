@@ -1,10 +1,9 @@
 #include "widgets/frontier_page.h"
 
-#include "core/system/atomic_file.h"
 #include "widgets/color_scheme.h"
 #include "widgets/frontier_points_item.h"
+#include "widgets/widget_image_export.h"
 
-#include <QBuffer>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
@@ -13,7 +12,6 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
-#include <QImage>
 #include <QLabel>
 #include <QLayout>
 #include <QLegendMarker>
@@ -22,14 +20,12 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QScatterSeries>
-#include <QSvgGenerator>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <tuple>
 
@@ -494,62 +490,12 @@ void FrontierPage::styleOverlays()
 
 bool FrontierPage::exportPng(const QString& path)
 {
-    layout()->activate(); // a page never shown has not laid its charts out yet
-    QImage image(m_chartsArea->size(), QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull()) {
-        m_lastError = QStringLiteral("the charts have no size to draw");
-        return false;
-    }
-    image.fill(Qt::white);
-    {
-        QPainter painter(&image);
-        m_chartsArea->render(&painter);
-    }
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    if (!image.save(&buffer, "PNG")) {
-        m_lastError = QStringLiteral("could not encode the PNG image");
-        return false;
-    }
-    return writeExport(path, bytes);
+    return exportWidgetPng(m_chartsArea, path, &m_lastError);
 }
 
 bool FrontierPage::exportSvg(const QString& path)
 {
-    layout()->activate();
-    if (m_chartsArea->size().isEmpty()) {
-        m_lastError = QStringLiteral("the charts have no size to draw");
-        return false;
-    }
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QSvgGenerator generator;
-    generator.setOutputDevice(&buffer);
-    generator.setSize(m_chartsArea->size());
-    generator.setViewBox(QRect(QPoint(0, 0), m_chartsArea->size()));
-    generator.setTitle(latencyChart()->title());
-    generator.setDescription(QStringLiteral("ALERT Workbench frontier charts"));
-    {
-        QPainter painter(&generator);
-        m_chartsArea->render(&painter);
-    }
-    return writeExport(path, bytes);
-}
-
-bool FrontierPage::writeExport(const QString& path, const QByteArray& bytes)
-{
-    try {
-        core::AtomicFileWriter writer(path.toStdString());
-        writer.stream().write(bytes.constData(), bytes.size());
-        writer.commit();
-    } catch (const std::exception& error) {
-        m_lastError = QString::fromStdString(error.what());
-        return false;
-    }
-    m_lastError.clear();
-    return true;
+    return exportWidgetSvg(m_chartsArea, path, latencyChart()->title(), &m_lastError);
 }
 
 void FrontierPage::chooseExport(bool svg)

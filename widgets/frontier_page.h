@@ -100,7 +100,6 @@ private:
     int cellAt(int seriesIndex, const QPointF& point, bool latencyChart) const;
     void selectIndex(int cellIndex);
     void chooseExport(bool svg);
-    bool writeExport(const QString& path, const QByteArray& bytes);
 
     QString m_storePath;
     qint64 m_sessionId = 0;
