@@ -309,7 +309,7 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     try {
         core::CapGuard guard(backend);
         observer.onStarted(start, *session);
-        result.session = session->run(sink, request.progress);
+        result.session = session->run(sink, request.progress, request.progressRing);
         guard.restoreNow();
         writer.close();
     } catch (...) {

@@ -49,6 +49,8 @@ struct LiveRunRequest {
     std::function<bool()> shouldStop;
     // Optional listener end (never blocks the loop); must outlive the call.
     core::ProgressMailbox* progress = nullptr;
+    // Optional listener end that gets every step (bounded; never blocks the loop).
+    core::ProgressRing* progressRing = nullptr;
 };
 
 // Bad request (unknown controller or model, malformed goals or contention spec, no profile):

@@ -5,7 +5,7 @@
 namespace awb::ui {
 
 struct LiveRunRunner::Shared {
-    core::ProgressMailbox mailbox;
+    core::ProgressRing ring { LiveRunRunner::kRingCapacity };
     std::atomic<bool> stop { false };
     std::mutex sessionMutex;
     core::LiveSession* session = nullptr; // set while the loop runs
@@ -73,9 +73,10 @@ bool LiveRunRunner::start(const QString& storePath, db::LiveRunRequest request)
     if (m_thread)
         return false;
     m_shared = std::make_shared<Shared>();
-    m_dropped = 0;
+    m_coalesced = 0;
+    m_lost = 0;
     auto shared = m_shared;
-    request.progress = &shared->mailbox;
+    request.progressRing = &shared->ring;
     request.shouldStop = [shared] { return shared->stop.load(std::memory_order_relaxed); };
     m_thread = QThread::create([this, storePath, request, shared] {
         SessionObserver observer(this, shared.get());
@@ -126,10 +127,15 @@ void LiveRunRunner::poll()
 {
     if (!m_shared)
         return;
-    if (auto delivery = m_shared->mailbox.take()) {
-        m_dropped += delivery->dropped;
-        Q_EMIT progressed(delivery->value, delivery->dropped, m_dropped);
-    }
+    m_batch.clear();
+    m_shared->ring.drain([this](const core::LiveProgress& step) { m_batch.push_back(step); });
+    m_lost = m_shared->ring.dropped();
+    if (m_batch.empty())
+        return;
+    const quint64 coalesced = m_batch.size() - 1;
+    m_coalesced += coalesced;
+    Q_EMIT stepsArrived(m_batch, m_lost);
+    Q_EMIT progressed(m_batch.back(), coalesced, m_coalesced);
 }
 
 void LiveRunRunner::reapThread()

@@ -77,6 +77,42 @@ std::string Goals::describe() const
     return text + ", accuracy goal " + number(accuracyGoal);
 }
 
+std::optional<Goals> Goals::fromDescription(const std::string& text)
+{
+    // "<mode>, deadline <ms> ms, energy budget <J> J" or "<mode>, deadline <ms> ms, accuracy goal <a>"
+    const auto comma = text.find(", deadline ");
+    if (comma == std::string::npos)
+        return std::nullopt;
+    Goals goals;
+    try {
+        goals.mode = goalModeFromString(text.substr(0, comma));
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;
+    }
+    std::istringstream rest(text.substr(comma + 2));
+    std::string word, unit, first, second;
+    if (!(rest >> word >> goals.deadlineMs >> unit) || word != "deadline" || unit != "ms,")
+        return std::nullopt;
+    double value = 0.0;
+    if (!(rest >> first >> second >> value) || first + " " + second != (goals.mode == GoalMode::MaximizeAccuracy ? "energy budget" : "accuracy goal"))
+        return std::nullopt;
+    if (goals.mode == GoalMode::MaximizeAccuracy) {
+        if (!(rest >> unit) || unit != "J")
+            return std::nullopt;
+        goals.energyBudgetJ = value;
+    } else {
+        goals.accuracyGoal = value;
+    }
+    if (rest >> unit)
+        return std::nullopt; // trailing text
+    try {
+        goals.validate();
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;
+    }
+    return goals;
+}
+
 bool operator==(const Goals& a, const Goals& b)
 {
     return a.mode == b.mode && a.deadlineMs == b.deadlineMs && a.energyBudgetJ == b.energyBudgetJ

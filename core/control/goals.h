@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace awb::core {
@@ -31,6 +32,9 @@ struct Goals {
     void validate() const;
     // e.g. "max-accuracy, deadline 4 ms, energy budget 0.05 J"
     std::string describe() const;
+    // The goals describe() wrote (to its six significant digits), e.g. from a stored goal-change
+    // event; empty for any other text.
+    static std::optional<Goals> fromDescription(const std::string& text);
 };
 
 bool operator==(const Goals& a, const Goals& b);

@@ -116,7 +116,7 @@ void LiveSession::requestGoals(const Goals& goals)
     m_goalsRequested.store(true, std::memory_order_release);
 }
 
-LiveSessionResult LiveSession::run(LiveSessionSink& sink, ProgressMailbox* progress)
+LiveSessionResult LiveSession::run(LiveSessionSink& sink, ProgressMailbox* progress, ProgressRing* ring)
 {
     LiveSessionResult result;
     ArrivalProcess arrivals(m_options.workload, m_engine.inputCount());
@@ -148,7 +148,7 @@ LiveSessionResult LiveSession::run(LiveSessionSink& sink, ProgressMailbox* progr
             const Clock::time_point periodStart = Clock::now();
             const double energyNowJ = m_backend.energyJ();
             if (pending) {
-                finishInput(*pending, energyNowJ, periodStart, sink, progress);
+                finishInput(*pending, energyNowJ, periodStart, sink, progress, ring);
                 pending.reset();
             }
             if (n == inputs || result.stopped) {
@@ -250,8 +250,8 @@ LiveSessionResult LiveSession::run(LiveSessionSink& sink, ProgressMailbox* progr
     return result;
 }
 
-void LiveSession::finishInput(
-    const Pending& p, double energyNowJ, Clock::time_point now, LiveSessionSink& sink, ProgressMailbox* progress)
+void LiveSession::finishInput(const Pending& p, double energyNowJ, Clock::time_point now, LiveSessionSink& sink,
+    ProgressMailbox* progress, ProgressRing* ring)
 {
     const Configuration& ran = p.decision.applied;
     Observation observation;
@@ -284,7 +284,7 @@ void LiveSession::finishInput(
     step.predictedAccuracy = p.decision.predicted.accuracy;
     sink.onStep(step);
 
-    if (progress != nullptr) {
+    if (progress != nullptr || ring != nullptr) {
         const ReplayMetrics m = m_metrics.metrics();
         LiveProgress snapshot;
         snapshot.step = step;
@@ -297,7 +297,10 @@ void LiveSession::finishInput(
         snapshot.goalViolationRate = m.violationRate;
         snapshot.goals = p.goals;
         snapshot.contention = p.contention;
-        progress->publish(snapshot);
+        if (progress != nullptr)
+            progress->publish(snapshot);
+        if (ring != nullptr)
+            ring->push(snapshot);
     }
 }
 

@@ -13,6 +13,7 @@
 #include "core/workload/contention_injector.h"
 #include "core/workload/inference_engine.h"
 #include "core/workload/step_mailbox.h"
+#include "core/workload/step_ring.h"
 #include "core/workload/workload.h"
 
 #include <atomic>
@@ -76,6 +77,9 @@ struct LiveProgress {
 // The listener's end: wait-free for the loop; a slow reader gets the newest progress and the
 // count it missed (step_mailbox.h).
 using ProgressMailbox = LatestValueMailbox<LiveProgress>;
+// The listener's end for every step (the GUI's charts): bounded, wait-free for the loop; a
+// listener that stalls past its capacity loses the newest steps and their count (step_ring.h).
+using ProgressRing = StepRing<LiveProgress>;
 
 struct LiveSessionResult {
     ReplayMetrics metrics; // over the inputs handled
@@ -111,7 +115,8 @@ public:
     // Runs the workload to its end or until stopped; the co-runners are stopped on every exit
     // path (exceptions included). Exceptions from the backend (PowerError), the engine or the
     // sink propagate after the co-runners stop; the steps logged before stay logged.
-    LiveSessionResult run(LiveSessionSink& sink, ProgressMailbox* progress = nullptr);
+    // `progress` gets the newest step after each input, `ring` every step; either may be null.
+    LiveSessionResult run(LiveSessionSink& sink, ProgressMailbox* progress = nullptr, ProgressRing* ring = nullptr);
     void requestStop();
     // New goals from the next input on (logged as a goal-change event). Throws
     // std::invalid_argument when they do not validate.
@@ -127,7 +132,7 @@ private:
     // Ends `pending`'s period at `now` with the backend's energy counter at `energyNowJ`: the
     // observation goes to the controller, the step to the sink and the listener.
     void finishInput(const Pending& pending, double energyNowJ, std::chrono::steady_clock::time_point now,
-        LiveSessionSink& sink, ProgressMailbox* progress);
+        LiveSessionSink& sink, ProgressMailbox* progress, ProgressRing* ring);
 
     const ConfigurationTable& m_table;
     Controller& m_controller;

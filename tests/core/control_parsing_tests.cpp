@@ -12,6 +12,7 @@
 using awb::core::ContentionKind;
 using awb::core::ContentionLevels;
 using awb::core::GoalMode;
+using awb::core::Goals;
 
 namespace {
 
@@ -219,4 +220,23 @@ TEST(CoreControlGoalGrid, AutomaticGridRunsFromTightToLoose)
     // At 1.5 ms the loosest budget is the dearest configuration that answers in time: nested at
     // 60 W runs its 5 ms to the deadline at 50 W: 75 mJ.
     EXPECT_NEAR(grid[3].energyBudgetJ, 0.075, 1e-12);
+}
+
+TEST(CoreControlGoals, ADescriptionReadsBackAsTheGoalsItDescribes)
+{
+    for (const Goals& goals : { Goals::maximizeAccuracy(4.0, 0.05), Goals::maximizeAccuracy(12.5, 0.731),
+             Goals::minimizeEnergy(7.0, 0.85), Goals::minimizeEnergy(0.25, 1.0) }) {
+        const auto read = Goals::fromDescription(goals.describe());
+        ASSERT_TRUE(read.has_value()) << goals.describe();
+        EXPECT_EQ(*read, goals) << goals.describe();
+    }
+}
+
+TEST(CoreControlGoals, TextThatIsNotADescriptionReadsAsNothing)
+{
+    for (const char* text : { "", "max-accuracy", "max-accuracy, deadline 4 ms",
+             "max-accuracy, deadline 4 ms, accuracy goal 0.9", "min-energy, deadline 4 ms, energy budget 1 J",
+             "fastest, deadline 4 ms, energy budget 1 J", "max-accuracy, deadline -4 ms, energy budget 1 J",
+             "max-accuracy, deadline 4 ms, energy budget 1 J and more", "min-energy, deadline 4 ms, accuracy goal 2" })
+        EXPECT_FALSE(Goals::fromDescription(text).has_value()) << '"' << text << '"';
 }

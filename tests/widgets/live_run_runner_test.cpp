@@ -54,6 +54,8 @@ protected:
         QString failure;
         std::vector<awb::core::LiveProgress> progress;
         std::vector<quint64> skipped;
+        std::vector<std::int64_t> batchedInputs; // every step's input index, from stepsArrived
+        quint64 lost = 0;
     };
     static void collect(LiveRunRunner& runner, Outcome& outcome)
     {
@@ -61,6 +63,12 @@ protected:
             [&outcome](const awb::core::LiveProgress& p, quint64 skipped, quint64) {
                 outcome.progress.push_back(p);
                 outcome.skipped.push_back(skipped);
+            });
+        QObject::connect(&runner, &LiveRunRunner::stepsArrived, &runner,
+            [&outcome](const std::vector<awb::core::LiveProgress>& steps, quint64 lost) {
+                for (const awb::core::LiveProgress& p : steps)
+                    outcome.batchedInputs.push_back(p.step.inputIndex);
+                outcome.lost = lost;
             });
         QObject::connect(&runner, &LiveRunRunner::finished, &runner,
             [&outcome](const awb::db::LiveRunResult& result) { outcome.result = result; });
@@ -80,7 +88,7 @@ protected:
     QString m_store;
 };
 
-TEST_F(WidgetsLiveRunRunner, CoalescesProgressCountsEverySkippedStepAndTakesAGoalChange)
+TEST_F(WidgetsLiveRunRunner, DeliversEveryStepInBatchesCoalescesProgressAndTakesAGoalChange)
 {
     LiveRunRunner runner;
     Outcome outcome;
@@ -107,7 +115,13 @@ TEST_F(WidgetsLiveRunRunner, CoalescesProgressCountsEverySkippedStepAndTakesAGoa
     for (const quint64 s : outcome.skipped)
         skipped += s;
     EXPECT_EQ(outcome.progress.size() + skipped, 3000U);
-    EXPECT_EQ(skipped, runner.droppedTotal());
+    EXPECT_EQ(skipped, runner.coalescedTotal());
+    // The batches carry every step once, in order: nothing lost while the GUI kept up.
+    EXPECT_EQ(outcome.lost, 0U);
+    EXPECT_EQ(runner.lostTotal(), 0U);
+    ASSERT_EQ(outcome.batchedInputs.size(), 3000U);
+    for (std::size_t i = 0; i < outcome.batchedInputs.size(); ++i)
+        ASSERT_EQ(outcome.batchedInputs[i], static_cast<std::int64_t>(i));
     EXPECT_EQ(outcome.progress.back().inputsDone, 3000);
     EXPECT_EQ(outcome.progress.back().step.inputIndex, 2999);
 
