@@ -94,7 +94,8 @@ std::optional<Goals> Goals::fromDescription(const std::string& text)
     if (!(rest >> word >> goals.deadlineMs >> unit) || word != "deadline" || unit != "ms,")
         return std::nullopt;
     double value = 0.0;
-    if (!(rest >> first >> second >> value) || first + " " + second != (goals.mode == GoalMode::MaximizeAccuracy ? "energy budget" : "accuracy goal"))
+    if (!(rest >> first >> second >> value)
+        || first + " " + second != (goals.mode == GoalMode::MaximizeAccuracy ? "energy budget" : "accuracy goal"))
         return std::nullopt;
     if (goals.mode == GoalMode::MaximizeAccuracy) {
         if (!(rest >> unit) || unit != "J")
