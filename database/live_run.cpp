@@ -280,8 +280,10 @@ LiveRunResult runLiveSession(Store& store, const LiveRunRequest& request, LiveRu
     start.backend = backend.name();
     start.emulated = backend.isEmulated();
     start.deviceDescription = backend.deviceDescription();
-    for (std::size_t d = 0; d < table->modelCount(); ++d)
+    for (std::size_t d = 0; d < table->modelCount(); ++d) {
         start.models.push_back(table->model(d).name);
+        start.modelIds.push_back(table->model(d).id);
+    }
     start.capsW = table->capsW();
     start.idlePowerW = idleW;
 

@@ -75,6 +75,7 @@ struct LiveRunStart {
     bool emulated = false;
     std::string deviceDescription;
     std::vector<std::string> models; // the candidates, in the controller's order
+    std::vector<std::int64_t> modelIds; // their ids in the store (RunStepRecord::modelId), same order
     std::vector<double> capsW;
     double idlePowerW = 0.0;
 };

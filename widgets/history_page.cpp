@@ -129,9 +129,14 @@ void HistoryPage::applyTypeFilter(int comboIndex)
 
 void HistoryPage::activateRow(const QModelIndex& proxyIndex)
 {
-    if (!proxyIndex.isValid() || proxyIndex.data(HistoryModel::KindRole).toString() != QLatin1String("profile"))
+    if (!proxyIndex.isValid())
         return;
-    Q_EMIT profileSessionActivated(proxyIndex.data(HistoryModel::RecordIdRole).toLongLong());
+    const QString kind = proxyIndex.data(HistoryModel::KindRole).toString();
+    const qint64 id = proxyIndex.data(HistoryModel::RecordIdRole).toLongLong();
+    if (kind == QLatin1String("profile"))
+        Q_EMIT profileSessionActivated(id);
+    else if (kind == QLatin1String("run"))
+        Q_EMIT runActivated(id);
 }
 
 } // namespace awb::ui

@@ -42,8 +42,10 @@ Q_SIGNALS:
     void historyLoaded(int sessionCount, int runCount);
     void historyLoadFailed(const QString& message);
     // A profile session row was activated (double-click or Enter): open it elsewhere, e.g. on
-    // the Frontier page. Runs do not emit it.
+    // the Frontier page.
     void profileSessionActivated(qint64 sessionId);
+    // A run row was activated: open its charts (the Runs page).
+    void runActivated(qint64 runId);
 
 private:
     void applySnapshot(const std::shared_ptr<const HistorySnapshot>& snapshot);

@@ -3,8 +3,10 @@
 #include "widgets/device_page.h"
 #include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
+#include "widgets/live_page.h"
 #include "widgets/models_page.h"
 #include "widgets/profile_page.h"
+#include "widgets/run_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,6 +45,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_modelsPage(new ModelsPage(this))
     , m_frontierPage(new FrontierPage(this))
     , m_profilePage(new ProfilePage(this))
+    , m_livePage(new LivePage(this))
+    , m_runPage(new RunPage(this))
     , m_storeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("ALERT Workbench"));
@@ -55,6 +59,8 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(m_devicePage, QStringLiteral("Device"));
     addPage(m_modelsPage, QStringLiteral("Models"));
     addPage(m_profilePage, QStringLiteral("Profile"));
+    addPage(m_livePage, QStringLiteral("Live"));
+    addPage(m_runPage, QStringLiteral("Runs"));
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     // A session opened from History shows on the Profile and Frontier pages at once.
     connect(m_historyPage, &HistoryPage::profileSessionActivated, this, [this](qint64 sessionId) {
@@ -70,6 +76,15 @@ MainWindow::MainWindow(QWidget* parent)
         m_historyPage->refresh();
     });
     connect(m_profilePage, &ProfilePage::sweepFailed, m_historyPage, &HistoryPage::refresh);
+    // A run opened from History shows on the Runs page; a live run, once over, is listed on both.
+    connect(m_historyPage, &HistoryPage::runActivated, this, [this](qint64 runId) {
+        m_runPage->showRun(runId);
+        m_pageList->setCurrentRow(m_pages->indexOf(m_runPage));
+    });
+    connect(m_livePage, &LivePage::runEnded, this, [this] {
+        m_historyPage->refresh();
+        m_runPage->refreshRuns();
+    });
     connect(m_modelsPage, &ModelsPage::modelsLoaded, m_profilePage, &ProfilePage::reloadModels);
     // Selection crosses pages by cell id; each page emits only on a change, so this stops.
     connect(m_profilePage, &ProfilePage::cellSelected, m_frontierPage, &FrontierPage::selectCell);
@@ -151,6 +166,8 @@ bool MainWindow::openStore(const QString& path)
     m_devicePage->setStore(opened, schemaVersion());
     m_modelsPage->setStorePath(opened);
     m_profilePage->setStorePath(opened);
+    m_livePage->setStorePath(opened);
+    m_runPage->setStorePath(opened);
     Q_EMIT storeOpened(opened);
     return true;
 }

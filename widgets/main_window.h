@@ -16,8 +16,10 @@ namespace awb::ui {
 class DevicePage;
 class FrontierPage;
 class HistoryPage;
+class LivePage;
 class ModelsPage;
 class ProfilePage;
+class RunPage;
 
 // The workbench window: File menu (New, Open, Open Recent, Quit), a sidebar that switches
 // pages, and a status bar naming the open store. It owns the open Store; pages get the path
@@ -48,6 +50,8 @@ public:
     ModelsPage* modelsPage() const { return m_modelsPage; }
     FrontierPage* frontierPage() const { return m_frontierPage; }
     ProfilePage* profilePage() const { return m_profilePage; }
+    LivePage* livePage() const { return m_livePage; }
+    RunPage* runPage() const { return m_runPage; }
     QStackedWidget* pages() const { return m_pages; }
     QListWidget* pageList() const { return m_pageList; }
 
@@ -84,6 +88,8 @@ private:
     ModelsPage* m_modelsPage = nullptr;
     FrontierPage* m_frontierPage = nullptr;
     ProfilePage* m_profilePage = nullptr;
+    LivePage* m_livePage = nullptr;
+    RunPage* m_runPage = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_storeLabel = nullptr;
 };

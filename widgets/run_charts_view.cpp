@@ -1,0 +1,563 @@
+#include "widgets/run_charts_view.h"
+
+#include "widgets/color_scheme.h"
+#include "widgets/widget_image_export.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDir>
+#include <QEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QPainter>
+#include <QScatterSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace awb::ui {
+
+namespace {
+
+    const QColor kPrimary(31, 119, 180); // the run
+    const QColor kOverlay(255, 127, 14); // the run overlaid on it
+    const QColor kMiss(214, 39, 40);
+    const QColor kGoal(120, 120, 120); // deadline, budget, accuracy goal
+    constexpr int kContentionAlpha = 60;
+    constexpr int kBandAlpha = 55;
+
+    // One point per pixel column or so: more is invisible and costs every redraw.
+    std::size_t pointsFor(const QChartView* view)
+    {
+        return static_cast<std::size_t>(std::clamp(view->width(), 200, 2000));
+    }
+
+    QString titleOf(RunChartsView::Chart chart)
+    {
+        switch (chart) {
+        case RunChartsView::Chart::Slowdown:
+            return QStringLiteral("Slowdown ξ (estimate ±2σ, observed; co-runners shaded)");
+        case RunChartsView::Chart::Latency:
+            return QStringLiteral("Latency per input (ms) against the deadline");
+        case RunChartsView::Chart::PowerCap:
+            return QStringLiteral("Power cap (W)");
+        case RunChartsView::Chart::Configuration:
+            return QStringLiteral("Model / output");
+        case RunChartsView::Chart::Energy:
+            return QStringLiteral("Energy per input (J) against the budget");
+        case RunChartsView::Chart::Accuracy:
+            return QStringLiteral("Running accuracy (%)");
+        }
+        return {};
+    }
+
+    QLineSeries* line(const QString& name, const QColor& colour, qreal width, Qt::PenStyle style = Qt::SolidLine)
+    {
+        auto* series = new QLineSeries;
+        series->setName(name);
+        QPen pen(colour, width, style);
+        series->setPen(pen);
+        return series;
+    }
+
+    // (x_i, y_{i-1}) then (x_i, y_i): a value holds until the next one changes it.
+    template <typename Value> QList<QPointF> stepPoints(const std::vector<RunChartPoint>& points, Value value)
+    {
+        QList<QPointF> out;
+        out.reserve(static_cast<qsizetype>(points.size() * 2));
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            const double x = static_cast<double>(points[i].input);
+            const double y = value(points[i]);
+            if (i > 0)
+                out.append(QPointF(x, out.back().y()));
+            out.append(QPointF(x, y));
+        }
+        return out;
+    }
+
+    template <typename Value> QList<QPointF> linePoints(const std::vector<RunChartPoint>& points, Value value)
+    {
+        QList<QPointF> out;
+        out.reserve(static_cast<qsizetype>(points.size()));
+        for (const RunChartPoint& p : points)
+            out.append(QPointF(static_cast<double>(p.input), value(p)));
+        return out;
+    }
+
+    struct Range {
+        double low = std::numeric_limits<double>::infinity();
+        double high = -std::numeric_limits<double>::infinity();
+        void add(const QList<QPointF>& points)
+        {
+            for (const QPointF& p : points) {
+                if (std::isfinite(p.y()))
+                    low = std::min(low, p.y()), high = std::max(high, p.y());
+            }
+        }
+        // From 0 (or below when something is negative) to the top plus 8 %.
+        void applyFromZero(QValueAxis* axis, double fallbackHigh) const
+        {
+            const double top = std::isfinite(high) && high > 0.0 ? high * 1.08 : fallbackHigh;
+            axis->setRange(std::isfinite(low) ? std::min(0.0, low) : 0.0, top);
+        }
+    };
+
+} // namespace
+
+QString RunChartsView::fileStem(Chart chart)
+{
+    switch (chart) {
+    case Chart::Slowdown:
+        return QStringLiteral("xi");
+    case Chart::Latency:
+        return QStringLiteral("latency");
+    case Chart::PowerCap:
+        return QStringLiteral("power-cap");
+    case Chart::Configuration:
+        return QStringLiteral("configuration");
+    case Chart::Energy:
+        return QStringLiteral("energy");
+    case Chart::Accuracy:
+        return QStringLiteral("accuracy");
+    }
+    return {};
+}
+
+RunChartsView::RunChartsView(QWidget* parent)
+    : QWidget(parent)
+    , m_window(new QComboBox(this))
+{
+    m_window->setObjectName(QStringLiteral("chartWindow"));
+    for (const std::int64_t inputs : kWindows) {
+        m_window->addItem(inputs == 0 ? QStringLiteral("Whole run") : QStringLiteral("Last %L1 inputs").arg(inputs),
+            QVariant::fromValue<qint64>(inputs));
+    }
+    m_window->setCurrentIndex(1);
+    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT windowChanged(window()); });
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(QStringLiteral("Show:"), this));
+    controls->addWidget(m_window);
+    controls->addStretch(1);
+
+    auto* grid = new QGridLayout;
+    grid->setSpacing(4);
+    for (const Chart chart : kCharts) {
+        auto* view = new QChartView(new QChart, this);
+        view->setObjectName(fileStem(chart) + QStringLiteral("Chart"));
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setMinimumSize(300, 200);
+        view->chart()->setTitle(titleOf(chart));
+        view->chart()->legend()->setAlignment(Qt::AlignBottom);
+        view->chart()->setMargins(QMargins(4, 4, 4, 4));
+        m_views[index(chart)] = view;
+        const int i = static_cast<int>(index(chart));
+        grid->addWidget(view, i / 2, i % 2);
+    }
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addLayout(grid, 1);
+    buildCharts();
+    followPalette();
+}
+
+std::int64_t RunChartsView::window() const
+{
+    return m_window->currentData().value<qint64>();
+}
+
+void RunChartsView::setWindow(std::int64_t lastInputs)
+{
+    const int i = m_window->findData(QVariant::fromValue<qint64>(lastInputs));
+    if (i >= 0)
+        m_window->setCurrentIndex(i);
+}
+
+QChart* RunChartsView::chart(Chart which) const
+{
+    return chartView(which)->chart();
+}
+
+void RunChartsView::buildCharts()
+{
+    for (const Chart which : kCharts) {
+        QChart* c = chart(which);
+        auto* x = new QValueAxis;
+        x->setTitleText(QStringLiteral("input"));
+        x->setLabelFormat(QStringLiteral("%d"));
+        c->addAxis(x, Qt::AlignBottom);
+        m_xAxes[index(which)] = x;
+        if (which == Chart::Configuration) {
+            m_configurationAxis = new QCategoryAxis;
+            m_configurationAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+            c->addAxis(m_configurationAxis, Qt::AlignLeft);
+        } else {
+            auto* y = new QValueAxis;
+            y->setLabelFormat(which == Chart::Energy ? QStringLiteral("%.3g") : QStringLiteral("%.4g"));
+            c->addAxis(y, Qt::AlignLeft);
+            m_yAxes[index(which)] = y;
+        }
+    }
+    const auto add = [this](Chart which, QAbstractSeries* series) {
+        chart(which)->addSeries(series);
+        series->attachAxis(m_xAxes[index(which)]);
+        if (which == Chart::Configuration)
+            series->attachAxis(m_configurationAxis);
+        else
+            series->attachAxis(m_yAxes[index(which)]);
+    };
+
+    m_contentionTop = new QLineSeries;
+    m_contention = new QAreaSeries(m_contentionTop);
+    m_contention->setName(QStringLiteral("co-runners"));
+    add(Chart::Slowdown, m_contention);
+    m_bandUpper = new QLineSeries;
+    m_bandLower = new QLineSeries;
+    m_band = new QAreaSeries(m_bandUpper, m_bandLower);
+    m_band->setName(QStringLiteral("±2σ"));
+    add(Chart::Slowdown, m_band);
+    m_xiMean = line(QStringLiteral("estimate"), kPrimary, 1.6);
+    add(Chart::Slowdown, m_xiMean);
+    m_xiObserved = new QScatterSeries;
+    m_xiObserved->setName(QStringLiteral("observed"));
+    m_xiObserved->setMarkerSize(4.0);
+    add(Chart::Slowdown, m_xiObserved);
+    m_xiMeanOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    add(Chart::Slowdown, m_xiMeanOverlay);
+
+    m_latency = line(QStringLiteral("latency"), kPrimary, 1.0);
+    add(Chart::Latency, m_latency);
+    m_deadline = line(QStringLiteral("deadline"), kGoal, 1.5, Qt::DashLine);
+    add(Chart::Latency, m_deadline);
+    m_misses = new QScatterSeries;
+    m_misses->setName(QStringLiteral("missed"));
+    m_misses->setMarkerSize(7.0);
+    add(Chart::Latency, m_misses);
+    m_latencyOverlay = line(QString(), kOverlay, 1.0, Qt::DashLine);
+    add(Chart::Latency, m_latencyOverlay);
+
+    m_cap = line(QStringLiteral("cap"), kPrimary, 1.6);
+    add(Chart::PowerCap, m_cap);
+    m_capOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    add(Chart::PowerCap, m_capOverlay);
+
+    m_configuration = line(QStringLiteral("configuration"), kPrimary, 1.6);
+    add(Chart::Configuration, m_configuration);
+    m_configurationOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    add(Chart::Configuration, m_configurationOverlay);
+
+    m_energy = line(QStringLiteral("energy"), kPrimary, 1.0);
+    add(Chart::Energy, m_energy);
+    m_budget = line(QStringLiteral("budget"), kGoal, 1.5, Qt::DashLine);
+    add(Chart::Energy, m_budget);
+    m_energyOverlay = line(QString(), kOverlay, 1.0, Qt::DashLine);
+    add(Chart::Energy, m_energyOverlay);
+
+    m_accuracy = line(QStringLiteral("accuracy"), kPrimary, 1.6);
+    add(Chart::Accuracy, m_accuracy);
+    m_accuracyGoal = line(QStringLiteral("accuracy goal"), kGoal, 1.5, Qt::DashLine);
+    add(Chart::Accuracy, m_accuracyGoal);
+    m_accuracyOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    add(Chart::Accuracy, m_accuracyOverlay);
+
+    m_yAxes[index(Chart::Slowdown)]->setTitleText(QStringLiteral("ξ"));
+    m_yAxes[index(Chart::Latency)]->setTitleText(QStringLiteral("ms"));
+    m_yAxes[index(Chart::PowerCap)]->setTitleText(QStringLiteral("W"));
+    m_yAxes[index(Chart::Energy)]->setTitleText(QStringLiteral("J"));
+    m_yAxes[index(Chart::Accuracy)]->setTitleText(QStringLiteral("%"));
+    clear();
+}
+
+void RunChartsView::styleSeries()
+{
+    QColor shade = palette().color(QPalette::WindowText);
+    shade.setAlpha(kContentionAlpha / 2);
+    QColor amber(230, 160, 30, kContentionAlpha);
+    m_contention->setBrush(amber);
+    m_contention->setPen(Qt::NoPen);
+    QColor band = kPrimary;
+    band.setAlpha(kBandAlpha);
+    m_band->setBrush(band);
+    m_band->setPen(Qt::NoPen);
+    m_xiObserved->setColor(QColor(90, 90, 90, 150));
+    m_xiObserved->setBorderColor(Qt::transparent);
+    m_misses->setColor(kMiss);
+    m_misses->setBorderColor(kMiss);
+    const QColor goal = isDarkPalette(palette()) ? QColor(190, 190, 190) : kGoal;
+    for (QLineSeries* series : { m_deadline, m_budget, m_accuracyGoal })
+        series->setPen(QPen(goal, 1.5, Qt::DashLine));
+    for (QLineSeries* series : { m_xiMean, m_cap, m_configuration, m_accuracy })
+        series->setPen(QPen(kPrimary, 1.6));
+    for (QLineSeries* series : { m_latency, m_energy })
+        series->setPen(QPen(kPrimary, 1.0));
+    for (QLineSeries* series : { m_xiMeanOverlay, m_capOverlay, m_configurationOverlay, m_accuracyOverlay })
+        series->setPen(QPen(kOverlay, 1.4, Qt::DashLine));
+    for (QLineSeries* series : { m_latencyOverlay, m_energyOverlay })
+        series->setPen(QPen(kOverlay, 1.0, Qt::DashLine));
+}
+
+void RunChartsView::followPalette()
+{
+    const QChart::ChartTheme theme = isDarkPalette(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    for (QChartView* view : m_views)
+        view->chart()->setTheme(theme); // restyles every series: ours are set again below
+    styleSeries();
+}
+
+void RunChartsView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
+}
+
+void RunChartsView::clear()
+{
+    for (QChartView* view : m_views) {
+        for (QAbstractSeries* series : view->chart()->series()) {
+            if (auto* xy = qobject_cast<QXYSeries*>(series))
+                xy->clear();
+        }
+    }
+    for (QLineSeries* series : { m_contentionTop, m_bandUpper, m_bandLower })
+        series->clear();
+    for (QValueAxis* x : m_xAxes)
+        x->setRange(0, 1);
+    for (QValueAxis* y : m_yAxes) {
+        if (y)
+            y->setRange(0, 1);
+    }
+    for (const QString& label : m_configurationAxis->categoriesLabels())
+        m_configurationAxis->remove(label);
+    m_configurationAxis->setRange(-0.5, 0.5);
+    showOverlay(false, QString());
+}
+
+void RunChartsView::showOverlay(bool shown, const QString& name)
+{
+    const std::array<std::pair<Chart, QLineSeries*>, kChartCount> overlays { { { Chart::Slowdown, m_xiMeanOverlay },
+        { Chart::Latency, m_latencyOverlay }, { Chart::PowerCap, m_capOverlay },
+        { Chart::Configuration, m_configurationOverlay }, { Chart::Energy, m_energyOverlay },
+        { Chart::Accuracy, m_accuracyOverlay } } };
+    for (const auto& [which, series] : overlays) {
+        series->setVisible(shown);
+        series->setName(name);
+        for (QLegendMarker* marker : chart(which)->legend()->markers(series))
+            marker->setVisible(shown);
+    }
+}
+
+void RunChartsView::draw(
+    const RunChartData& primary, const QString& primaryName, const RunChartData* overlay, const QString& overlayName)
+{
+    const std::size_t points = pointsFor(m_views[0]);
+    const std::vector<RunChartPoint> a = primary.window(window(), points);
+    std::vector<RunChartPoint> b;
+    if (overlay != nullptr)
+        b = overlay->window(window(), points);
+
+    // One x range for every chart, over both runs.
+    double xLow = std::numeric_limits<double>::infinity();
+    double xHigh = -xLow;
+    for (const std::vector<RunChartPoint>* run : std::initializer_list<const std::vector<RunChartPoint>*> { &a, &b }) {
+        if (!run->empty()) {
+            xLow = std::min(xLow, static_cast<double>(run->front().firstInput));
+            xHigh = std::max(xHigh, static_cast<double>(run->back().input));
+        }
+    }
+    if (!std::isfinite(xLow)) {
+        clear();
+        return;
+    }
+    if (xHigh <= xLow)
+        xHigh = xLow + 1.0;
+    for (QValueAxis* x : m_xAxes)
+        x->setRange(xLow, xHigh);
+
+    const bool overlaid = overlay != nullptr;
+    const QString overlayLabel = overlayName.isEmpty() ? QStringLiteral("overlay") : overlayName;
+    showOverlay(overlaid, overlayLabel);
+    m_xiMean->setName(overlaid ? primaryName + QStringLiteral(" estimate") : QStringLiteral("estimate"));
+
+    // ξ: the band, the estimate, the observed points, and the co-runner phases shaded to the top.
+    const QList<QPointF> mean = linePoints(a, [](const RunChartPoint& p) { return p.xiMean; });
+    const QList<QPointF> upper = linePoints(a, [](const RunChartPoint& p) { return p.xiMean + 2.0 * p.xiStd; });
+    const QList<QPointF> lower = linePoints(a, [](const RunChartPoint& p) { return p.xiMean - 2.0 * p.xiStd; });
+    const QList<QPointF> observed = linePoints(a, [](const RunChartPoint& p) { return p.xiObserved; });
+    const QList<QPointF> meanB = linePoints(b, [](const RunChartPoint& p) { return p.xiMean; });
+    Range xi;
+    xi.add(upper);
+    xi.add(observed);
+    xi.add(meanB);
+    const double xiTop = std::isfinite(xi.high) ? xi.high * 1.08 : 2.0;
+    m_bandUpper->replace(upper);
+    m_bandLower->replace(lower);
+    m_xiMean->replace(mean);
+    m_xiObserved->replace(observed);
+    m_xiMeanOverlay->replace(meanB);
+    m_contentionTop->replace(stepPoints(a, [xiTop](const RunChartPoint& p) { return p.contention ? xiTop : 0.0; }));
+    m_yAxes[index(Chart::Slowdown)]->setRange(0.0, xiTop);
+
+    // Latency and the deadline in force; every bucket holding a miss gets a marker.
+    const QList<QPointF> latency = linePoints(a, [](const RunChartPoint& p) { return p.latencyMs; });
+    const QList<QPointF> deadline = stepPoints(a, [](const RunChartPoint& p) { return p.goals.deadlineMs; });
+    const QList<QPointF> latencyB = linePoints(b, [](const RunChartPoint& p) { return p.latencyMs; });
+    QList<QPointF> misses;
+    for (const RunChartPoint& p : a) {
+        if (p.misses > 0)
+            misses.append(QPointF(static_cast<double>(p.input), p.latencyMs));
+    }
+    m_latency->replace(latency);
+    m_deadline->replace(deadline);
+    m_misses->replace(misses);
+    m_latencyOverlay->replace(latencyB);
+    Range ms;
+    ms.add(latency);
+    ms.add(deadline);
+    ms.add(latencyB);
+    ms.applyFromZero(m_yAxes[index(Chart::Latency)], 1.0);
+
+    const QList<QPointF> cap = stepPoints(a, [](const RunChartPoint& p) { return p.capW; });
+    const QList<QPointF> capB = stepPoints(b, [](const RunChartPoint& p) { return p.capW; });
+    m_cap->replace(cap);
+    m_capOverlay->replace(capB);
+    Range watts;
+    watts.add(cap);
+    watts.add(capB);
+    watts.applyFromZero(m_yAxes[index(Chart::PowerCap)], 1.0);
+
+    // Configurations: the run's own in its candidates' order, then any only the overlay used.
+    QStringList labels;
+    std::vector<int> rowOfA(primary.configurations().size());
+    {
+        std::vector<int> byRank(primary.configurations().size());
+        for (std::size_t c = 0; c < byRank.size(); ++c)
+            byRank[static_cast<std::size_t>(primary.configurationRank(static_cast<int>(c)))] = static_cast<int>(c);
+        for (const int c : byRank) {
+            rowOfA[static_cast<std::size_t>(c)] = static_cast<int>(labels.size());
+            labels.append(QString::fromStdString(primary.configurations()[static_cast<std::size_t>(c)]));
+        }
+    }
+    std::vector<int> rowOfB;
+    if (overlaid) {
+        for (const std::string& name : overlay->configurations()) {
+            const QString label = QString::fromStdString(name);
+            qsizetype row = labels.indexOf(label);
+            if (row < 0)
+                row = labels.size(), labels.append(label);
+            rowOfB.push_back(static_cast<int>(row));
+        }
+    }
+    m_configuration->replace(stepPoints(a, [&rowOfA](const RunChartPoint& p) {
+        return static_cast<double>(rowOfA[static_cast<std::size_t>(p.configuration)]);
+    }));
+    m_configurationOverlay->replace(stepPoints(b, [&rowOfB](const RunChartPoint& p) {
+        return static_cast<double>(rowOfB[static_cast<std::size_t>(p.configuration)]);
+    }));
+    if (m_configurationAxis->categoriesLabels() != labels) {
+        for (const QString& label : m_configurationAxis->categoriesLabels())
+            m_configurationAxis->remove(label);
+        for (qsizetype row = 0; row < labels.size(); ++row)
+            m_configurationAxis->append(labels[row], static_cast<double>(row));
+    }
+    m_configurationAxis->setRange(-0.5, std::max<double>(0.5, static_cast<double>(labels.size()) - 0.5));
+
+    // Energy per input against the budget (max-accuracy inputs only: min-energy has none).
+    const QList<QPointF> energy = linePoints(a, [](const RunChartPoint& p) { return p.energyJ; });
+    QList<QPointF> budget = stepPoints(a, [](const RunChartPoint& p) {
+        return p.goals.mode == core::GoalMode::MaximizeAccuracy ? p.goals.energyBudgetJ : std::nan("");
+    });
+    const QList<QPointF> energyB = linePoints(b, [](const RunChartPoint& p) { return p.energyJ; });
+    m_energy->replace(energy);
+    m_budget->replace(budget);
+    m_energyOverlay->replace(energyB);
+    Range joules;
+    joules.add(energy);
+    joules.add(budget);
+    joules.add(energyB);
+    joules.applyFromZero(m_yAxes[index(Chart::Energy)], 1.0);
+
+    const QList<QPointF> accuracy = linePoints(a, [](const RunChartPoint& p) { return 100.0 * p.accuracy; });
+    const QList<QPointF> accuracyGoal = stepPoints(a, [](const RunChartPoint& p) {
+        return p.goals.mode == core::GoalMode::MinimizeEnergy ? 100.0 * p.goals.accuracyGoal : std::nan("");
+    });
+    m_accuracy->replace(accuracy);
+    m_accuracyGoal->replace(accuracyGoal);
+    m_accuracyOverlay->replace(linePoints(b, [](const RunChartPoint& p) { return 100.0 * p.accuracy; }));
+    m_yAxes[index(Chart::Accuracy)]->setRange(0.0, 100.0);
+
+}
+
+int RunChartsView::pointCount(Chart which) const
+{
+    switch (which) {
+    case Chart::Slowdown:
+        return static_cast<int>(m_xiMean->count());
+    case Chart::Latency:
+        return static_cast<int>(m_latency->count());
+    case Chart::PowerCap:
+        return static_cast<int>(m_cap->count());
+    case Chart::Configuration:
+        return static_cast<int>(m_configuration->count());
+    case Chart::Energy:
+        return static_cast<int>(m_energy->count());
+    case Chart::Accuracy:
+        return static_cast<int>(m_accuracy->count());
+    }
+    return 0;
+}
+
+int RunChartsView::missMarkerCount() const
+{
+    return static_cast<int>(m_misses->count());
+}
+
+int RunChartsView::contentionPointCount() const
+{
+    int shaded = 0;
+    for (const QPointF& p : m_contentionTop->points())
+        shaded += p.y() > 0.0 ? 1 : 0;
+    return shaded;
+}
+
+bool RunChartsView::exportChart(Chart which, const QString& path, QString* error)
+{
+    const QString format = imageFormatOf(path);
+    if (format == QLatin1String("png"))
+        return exportWidgetPng(chartView(which), path, error);
+    if (format == QLatin1String("svg"))
+        return exportWidgetSvg(chartView(which), path, chart(which)->title(), error);
+    *error = QStringLiteral("%1: a chart exports as .png or .svg").arg(path);
+    return false;
+}
+
+bool RunChartsView::exportAll(const QString& folder, const QString& stem, QString* error, QStringList* written)
+{
+    if (!QDir(folder).exists()) {
+        *error = QStringLiteral("no such folder: %1").arg(folder);
+        return false;
+    }
+    for (const Chart which : kCharts) {
+        for (const char* suffix : { "png", "svg" }) {
+            const QString path = QDir(folder).filePath(
+                QStringLiteral("%1-%2.%3").arg(stem, fileStem(which), QLatin1String(suffix)));
+            if (!exportChart(which, path, error))
+                return false;
+            if (written != nullptr)
+                written->append(path);
+        }
+    }
+    return true;
+}
+
+} // namespace awb::ui
