@@ -21,10 +21,7 @@ namespace {
 
     constexpr int kRedrawMs = 33; // ~30 Hz
 
-    QString percent(double fraction)
-    {
-        return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1);
-    }
+    QString percent(double fraction) { return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1); }
 
 } // namespace
 
@@ -145,10 +142,7 @@ LivePage::LivePage(QWidget* parent)
 
 LivePage::~LivePage() = default; // the runner (a child) stops the run and waits for it
 
-void LivePage::setStorePath(const QString& storePath)
-{
-    m_storePath = storePath;
-}
+void LivePage::setStorePath(const QString& storePath) { m_storePath = storePath; }
 
 core::Goals LivePage::formGoals() const
 {
@@ -176,8 +170,9 @@ bool LivePage::buildRequest(db::LiveRunRequest* request, QString* error) const
     request->workload.arrivalRatePerS = request->workload.scenario == core::Scenario::Server ? m_rate->value() : 0.0;
     request->workload.inputs = m_inputs->value();
     const QString contention = m_contention->text().trimmed();
-    request->contentionSpec
-        = contention.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0 ? std::string() : contention.toStdString();
+    request->contentionSpec = contention.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0
+        ? std::string()
+        : contention.toStdString();
     return true;
 }
 
@@ -220,24 +215,16 @@ bool LivePage::applyGoals()
         m_status->setText(QStringLiteral("Goals not changed: %1").arg(error));
         return false;
     }
-    m_status->setText(QStringLiteral("New goals from the next input: %1").arg(QString::fromStdString(goals.describe())));
+    m_status->setText(
+        QStringLiteral("New goals from the next input: %1").arg(QString::fromStdString(goals.describe())));
     return true;
 }
 
-bool LivePage::isRunning() const
-{
-    return m_runner->isRunning();
-}
+bool LivePage::isRunning() const { return m_runner->isRunning(); }
 
-QString LivePage::statusText() const
-{
-    return m_status->text();
-}
+QString LivePage::statusText() const { return m_status->text(); }
 
-QString LivePage::countersText() const
-{
-    return m_counters->text();
-}
+QString LivePage::countersText() const { return m_counters->text(); }
 
 void LivePage::onStarted(const db::LiveRunStart& start)
 {
@@ -250,14 +237,14 @@ void LivePage::onStarted(const db::LiveRunStart& start)
     m_banner->setText(start.emulated
             ? QStringLiteral("emulated power: caps, power and energy come from the emulated DVFS model of %1")
                   .arg(QString::fromStdString(start.deviceDescription))
-            : QStringLiteral("%1 on %2").arg(
-                  QString::fromStdString(start.backend), QString::fromStdString(start.deviceDescription)));
+            : QStringLiteral("%1 on %2")
+                  .arg(QString::fromStdString(start.backend), QString::fromStdString(start.deviceDescription)));
     m_banner->setVisible(start.emulated);
-    m_status->setText(QStringLiteral("Run %1: %2 · %3 · %4 candidates")
-                          .arg(m_runId)
-                          .arg(QString::fromStdString(start.run.controller),
-                              QString::fromStdString(formGoals().describe()))
-                          .arg(start.models.size()));
+    m_status->setText(
+        QStringLiteral("Run %1: %2 · %3 · %4 candidates")
+            .arg(m_runId)
+            .arg(QString::fromStdString(start.run.controller), QString::fromStdString(formGoals().describe()))
+            .arg(start.models.size()));
     m_redraw.start();
     Q_EMIT runStarted(m_runId);
 }

@@ -12,10 +12,7 @@ void RunChartData::setModels(const std::vector<std::int64_t>& modelIds, const st
     m_modelNames = modelNames;
 }
 
-void RunChartData::clear()
-{
-    *this = RunChartData();
-}
+void RunChartData::clear() { *this = RunChartData(); }
 
 int RunChartData::configurationOf(std::int64_t modelId, int output)
 {
@@ -32,9 +29,8 @@ int RunChartData::configurationOf(std::int64_t modelId, int output)
     m_keys.push_back(key);
 
     // Rows by the candidates' order, then by output, so a model's outputs sit together.
-    const auto orderOf = [this](std::int64_t id) {
-        return std::find(m_modelIds.begin(), m_modelIds.end(), id) - m_modelIds.begin();
-    };
+    const auto orderOf
+        = [this](std::int64_t id) { return std::find(m_modelIds.begin(), m_modelIds.end(), id) - m_modelIds.begin(); };
     std::vector<int> sorted(m_keys.size());
     std::iota(sorted.begin(), sorted.end(), 0);
     std::sort(sorted.begin(), sorted.end(), [&](int a, int b) {

@@ -171,10 +171,7 @@ RunChartsView::RunChartsView(QWidget* parent)
     followPalette();
 }
 
-std::int64_t RunChartsView::window() const
-{
-    return m_window->currentData().value<qint64>();
-}
+std::int64_t RunChartsView::window() const { return m_window->currentData().value<qint64>(); }
 
 void RunChartsView::setWindow(std::int64_t lastInputs)
 {
@@ -183,10 +180,7 @@ void RunChartsView::setWindow(std::int64_t lastInputs)
         m_window->setCurrentIndex(i);
 }
 
-QChart* RunChartsView::chart(Chart which) const
-{
-    return chartView(which)->chart();
-}
+QChart* RunChartsView::chart(Chart which) const { return chartView(which)->chart(); }
 
 void RunChartsView::buildCharts()
 {
@@ -495,7 +489,6 @@ void RunChartsView::draw(
     m_accuracyGoal->replace(accuracyGoal);
     m_accuracyOverlay->replace(linePoints(b, [](const RunChartPoint& p) { return 100.0 * p.accuracy; }));
     m_yAxes[index(Chart::Accuracy)]->setRange(0.0, 100.0);
-
 }
 
 int RunChartsView::pointCount(Chart which) const
@@ -517,10 +510,7 @@ int RunChartsView::pointCount(Chart which) const
     return 0;
 }
 
-int RunChartsView::missMarkerCount() const
-{
-    return static_cast<int>(m_misses->count());
-}
+int RunChartsView::missMarkerCount() const { return static_cast<int>(m_misses->count()); }
 
 int RunChartsView::contentionPointCount() const
 {
@@ -549,8 +539,8 @@ bool RunChartsView::exportAll(const QString& folder, const QString& stem, QStrin
     }
     for (const Chart which : kCharts) {
         for (const char* suffix : { "png", "svg" }) {
-            const QString path = QDir(folder).filePath(
-                QStringLiteral("%1-%2.%3").arg(stem, fileStem(which), QLatin1String(suffix)));
+            const QString path
+                = QDir(folder).filePath(QStringLiteral("%1-%2.%3").arg(stem, fileStem(which), QLatin1String(suffix)));
             if (!exportChart(which, path, error))
                 return false;
             if (written != nullptr)

@@ -17,10 +17,7 @@ namespace awb::ui {
 
 namespace {
 
-    QString percent(double fraction)
-    {
-        return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1);
-    }
+    QString percent(double fraction) { return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1); }
 
     QString describeRun(const core::RunSummary& summary)
     {
@@ -29,7 +26,8 @@ namespace {
             .arg(run.id)
             .arg(QString::fromStdString(run.controller))
             .arg(run.deadlineMs)
-            .arg(run.contentionSpec.empty() ? QStringLiteral("no co-runners") : QString::fromStdString(run.contentionSpec))
+            .arg(run.contentionSpec.empty() ? QStringLiteral("no co-runners")
+                                            : QString::fromStdString(run.contentionSpec))
             .arg(summary.stepCount)
             .arg(QString::fromLatin1(core::toString(run.status)));
     }
@@ -198,11 +196,13 @@ void RunPage::redraw()
         m_charts->clear();
         return;
     }
-    const QString name = QStringLiteral("run %1 (%2)").arg(m_run->run.id).arg(QString::fromStdString(m_run->run.controller));
+    const QString name
+        = QStringLiteral("run %1 (%2)").arg(m_run->run.id).arg(QString::fromStdString(m_run->run.controller));
     QString title = QString::fromStdString(m_run->title);
     if (m_overlay) {
-        const QString overlayName
-            = QStringLiteral("run %1 (%2)").arg(m_overlay->run.id).arg(QString::fromStdString(m_overlay->run.controller));
+        const QString overlayName = QStringLiteral("run %1 (%2)")
+                                        .arg(m_overlay->run.id)
+                                        .arg(QString::fromStdString(m_overlay->run.controller));
         title += QStringLiteral("\noverlaid, dashed: ") + QString::fromStdString(m_overlay->title);
         m_charts->draw(m_run->data, name, &m_overlay->data, overlayName);
     } else {
@@ -233,20 +233,11 @@ void RunPage::updateCounters()
     m_counters->setText(text);
 }
 
-QString RunPage::titleText() const
-{
-    return m_title->text();
-}
+QString RunPage::titleText() const { return m_title->text(); }
 
-QString RunPage::countersText() const
-{
-    return m_counters->text();
-}
+QString RunPage::countersText() const { return m_counters->text(); }
 
-QString RunPage::statusText() const
-{
-    return m_status->text();
-}
+QString RunPage::statusText() const { return m_status->text(); }
 
 void RunPage::chooseExport()
 {

@@ -4,7 +4,6 @@
 #include "database/repositories.h"
 
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 namespace awb::ui {
