@@ -234,11 +234,8 @@ void LivePage::onStarted(const db::LiveRunStart& start)
     counters.inputsTotal = start.run.inputCount;
     m_data.setCounters(counters);
     m_runName = QStringLiteral("run %1").arg(m_runId);
-    m_banner->setText(start.emulated
-            ? QStringLiteral("emulated power: caps, power and energy come from the emulated DVFS model of %1")
-                  .arg(QString::fromStdString(start.deviceDescription))
-            : QStringLiteral("%1 on %2")
-                  .arg(QString::fromStdString(start.backend), QString::fromStdString(start.deviceDescription)));
+    m_banner->setText(QStringLiteral("emulated power: caps, power and energy are modelled (%1), not measured")
+                          .arg(QString::fromStdString(start.deviceDescription)));
     m_banner->setVisible(start.emulated);
     m_status->setText(
         QStringLiteral("Run %1: %2 · %3 · %4 candidates")

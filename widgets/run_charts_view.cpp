@@ -60,6 +60,19 @@ namespace {
         return {};
     }
 
+    // 1, 2 or 5 times a power of ten, at least `raw`.
+    double niceStep(double raw)
+    {
+        if (!(raw > 0.0))
+            return 1.0;
+        const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+        for (const double m : { 1.0, 2.0, 5.0 }) {
+            if (m * magnitude >= raw)
+                return std::max(1.0, m * magnitude);
+        }
+        return std::max(1.0, 10.0 * magnitude);
+    }
+
     QLineSeries* line(const QString& name, const QColor& colour, qreal width, Qt::PenStyle style = Qt::SolidLine)
     {
         auto* series = new QLineSeries;
@@ -108,6 +121,7 @@ namespace {
         {
             const double top = std::isfinite(high) && high > 0.0 ? high * 1.08 : fallbackHigh;
             axis->setRange(std::isfinite(low) ? std::min(0.0, low) : 0.0, top);
+            axis->applyNiceNumbers();
         }
     };
 
@@ -231,12 +245,12 @@ void RunChartsView::buildCharts()
 
     m_latency = line(QStringLiteral("latency"), kPrimary, 1.0);
     add(Chart::Latency, m_latency);
-    m_deadline = line(QStringLiteral("deadline"), kGoal, 1.5, Qt::DashLine);
-    add(Chart::Latency, m_deadline);
     m_misses = new QScatterSeries;
     m_misses->setName(QStringLiteral("missed"));
-    m_misses->setMarkerSize(7.0);
+    m_misses->setMarkerSize(5.0);
     add(Chart::Latency, m_misses);
+    m_deadline = line(QStringLiteral("deadline"), kGoal, 1.5, Qt::DashLine); // drawn over the markers
+    add(Chart::Latency, m_deadline);
     m_latencyOverlay = line(QString(), kOverlay, 1.0, Qt::DashLine);
     add(Chart::Latency, m_latencyOverlay);
 
@@ -375,8 +389,14 @@ void RunChartsView::draw(
     }
     if (xHigh <= xLow)
         xHigh = xLow + 1.0;
-    for (QValueAxis* x : m_xAxes)
+    // The data's own range, with ticks at round inputs (nice numbers would widen the range).
+    const double tick = niceStep((xHigh - xLow) / 6.0);
+    for (QValueAxis* x : m_xAxes) {
         x->setRange(xLow, xHigh);
+        x->setTickType(QValueAxis::TicksDynamic);
+        x->setTickAnchor(0.0);
+        x->setTickInterval(tick);
+    }
 
     const bool overlaid = overlay != nullptr;
     const QString overlayLabel = overlayName.isEmpty() ? QStringLiteral("overlay") : overlayName;
@@ -399,8 +419,12 @@ void RunChartsView::draw(
     m_xiMean->replace(mean);
     m_xiObserved->replace(observed);
     m_xiMeanOverlay->replace(meanB);
-    m_contentionTop->replace(stepPoints(a, [xiTop](const RunChartPoint& p) { return p.contention ? xiTop : 0.0; }));
-    m_yAxes[index(Chart::Slowdown)]->setRange(0.0, xiTop);
+    QValueAxis* xiAxis = m_yAxes[index(Chart::Slowdown)];
+    xiAxis->setRange(0.0, xiTop);
+    xiAxis->applyNiceNumbers();
+    const double shadeTop = xiAxis->max(); // the phases shade the whole height
+    m_contentionTop->replace(
+        stepPoints(a, [shadeTop](const RunChartPoint& p) { return p.contention ? shadeTop : 0.0; }));
 
     // Latency and the deadline in force; every bucket holding a miss gets a marker.
     const QList<QPointF> latency = linePoints(a, [](const RunChartPoint& p) { return p.latencyMs; });

@@ -125,6 +125,8 @@ void RunPage::refreshRuns()
             m_listing = false;
             if (runs.empty())
                 m_status->setText(QStringLiteral("No runs in this store yet: start one on the Live page"));
+            else if (m_wantedRun == 0)
+                showRun(runs.back().run.id); // nothing asked for yet: the newest run
             Q_EMIT runsListed(static_cast<int>(runs.size()));
         },
         [this](const QString& message) { m_status->setText(message); });
