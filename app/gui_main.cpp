@@ -90,6 +90,8 @@ int main(int argc, char* argv[])
     QObject::connect(&colorScheme, &awb::ui::ColorSchemeWatcher::schemeChanged, &app, &awb::ui::applyColorScheme);
 
     awb::ui::MainWindow window;
+    // A store with no profile yet (a first start) gets the shipped zoo profiled, then the Live page.
+    window.setProfileUnprofiledStores(true);
     window.show();
     if (!capNote.empty())
         window.statusBar()->showMessage(QString::fromStdString(capNote), 30'000);

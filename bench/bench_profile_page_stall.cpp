@@ -8,6 +8,7 @@
 //
 // Counters: max_gap_ms, p99_gap_ms, ticks, cells. The reported time is the sweep's wall time.
 
+#include "bench/event_loop_stall_probe.h"
 #include "database/shipped_models.h"
 #include "widgets/main_window.h"
 #include "widgets/profile_cells_model.h"
@@ -23,11 +24,9 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
-#include <algorithm>
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <cstdio>
-#include <vector>
 
 namespace {
 
@@ -62,17 +61,7 @@ void BM_ProfilePageEventLoopDuringSweep(benchmark::State& state)
         page->replicatesSpin()->setValue(50);
         page->evalSamplesSpin()->setValue(1000);
 
-        std::vector<double> gapsMs;
-        gapsMs.reserve(100'000);
-        Clock::time_point last = Clock::now();
-        QTimer ticker;
-        ticker.setTimerType(Qt::PreciseTimer);
-        ticker.setInterval(kTickMs);
-        QObject::connect(&ticker, &QTimer::timeout, [&] {
-            const Clock::time_point now = Clock::now();
-            gapsMs.push_back(std::chrono::duration<double, std::milli>(now - last).count());
-            last = now;
-        });
+        awb::bench::EventLoopStallProbe probe(kTickMs);
         QEventLoop sweep;
         bool failed = false;
         QObject::connect(page, &awb::ui::ProfilePage::sweepFinished, &sweep, &QEventLoop::quit);
@@ -83,8 +72,7 @@ void BM_ProfilePageEventLoopDuringSweep(benchmark::State& state)
         });
 
         const Clock::time_point start = Clock::now();
-        last = start;
-        ticker.start();
+        probe.start();
         if (!page->startSweep()) {
             state.SkipWithError("the Profile page refused the sweep");
             return;
@@ -95,19 +83,16 @@ void BM_ProfilePageEventLoopDuringSweep(benchmark::State& state)
         QEventLoop settle;
         QTimer::singleShot(500, &settle, &QEventLoop::quit);
         settle.exec();
-        ticker.stop();
+        probe.stop();
         const double wallS = std::chrono::duration<double>(Clock::now() - start).count();
         if (failed) {
             state.SkipWithError("the sweep failed");
             return;
         }
         state.SetIterationTime(wallS);
-        std::vector<double> sorted = gapsMs;
-        std::sort(sorted.begin(), sorted.end());
-        state.counters["max_gap_ms"] = sorted.empty() ? 0.0 : sorted.back();
-        state.counters["p99_gap_ms"]
-            = sorted.empty() ? 0.0 : sorted[static_cast<std::size_t>(0.99 * static_cast<double>(sorted.size() - 1))];
-        state.counters["ticks"] = static_cast<double>(sorted.size());
+        state.counters["max_gap_ms"] = probe.maxGapMs();
+        state.counters["p99_gap_ms"] = probe.percentileGapMs(0.99);
+        state.counters["ticks"] = static_cast<double>(probe.ticks());
         state.counters["cells"] = page->cellsModel() ? static_cast<double>(page->cellsModel()->rowCount()) : 0.0;
     }
 }

@@ -144,6 +144,12 @@ LivePage::~LivePage() = default; // the runner (a child) stops the run and waits
 
 void LivePage::setStorePath(const QString& storePath) { m_storePath = storePath; }
 
+void LivePage::setHint(const QString& hint)
+{
+    if (!m_runner->isRunning())
+        m_status->setText(hint);
+}
+
 core::Goals LivePage::formGoals() const
 {
     if (m_goalMode->currentData().toString() == QLatin1String("min-energy"))

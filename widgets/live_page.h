@@ -36,6 +36,8 @@ public:
     ~LivePage() override;
 
     void setStorePath(const QString& storePath);
+    // A line for the status area when no run is going (e.g. "the zoo is profiled: press Start").
+    void setHint(const QString& hint);
 
     // The run the form describes; false with `error` set (one line) when the form is incomplete.
     bool buildRequest(db::LiveRunRequest* request, QString* error) const;

@@ -1,5 +1,7 @@
 #include "widgets/main_window.h"
 
+#include "database/repositories.h"
+
 #include "widgets/device_page.h"
 #include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
@@ -76,6 +78,31 @@ MainWindow::MainWindow(QWidget* parent)
         m_historyPage->refresh();
     });
     connect(m_profilePage, &ProfilePage::sweepFailed, m_historyPage, &HistoryPage::refresh);
+    // First start: the Profile page's form is filled once the shipped zoo is in the store.
+    connect(m_profilePage, &ProfilePage::stateLoaded, this, &MainWindow::startFirstProfile);
+    connect(m_profilePage, &ProfilePage::sweepStarted, this, [this](qint64 sessionId) {
+        if (!m_firstProfileStarting)
+            return;
+        m_firstProfileStarting = false;
+        m_firstProfileSession = sessionId;
+        statusBar()->showMessage(QStringLiteral("First start: profiling the shipped zoo so the controller has "
+                                                "configurations to choose from (about a minute)"),
+            60'000);
+        Q_EMIT firstProfileStarted(sessionId);
+    });
+    connect(m_profilePage, &ProfilePage::sweepFinished, this, [this](qint64 sessionId, bool cancelled) {
+        if (sessionId == 0 || sessionId != m_firstProfileSession)
+            return;
+        m_firstProfileSession = 0;
+        if (!cancelled) {
+            m_livePage->setHint(QStringLiteral("The shipped zoo is profiled (session %1, every configuration the "
+                                               "controller can choose). Press Start to run ALERT against a "
+                                               "workload with co-runners.")
+                                    .arg(sessionId));
+            m_pageList->setCurrentRow(m_pages->indexOf(m_livePage));
+        }
+        Q_EMIT firstProfileFinished(sessionId, cancelled);
+    });
     // A run opened from History shows on the Runs page; a live run, once over, is listed on both.
     connect(m_historyPage, &HistoryPage::runActivated, this, [this](qint64 runId) {
         m_runPage->showRun(runId);
@@ -168,6 +195,7 @@ bool MainWindow::openStore(const QString& path)
     m_profilePage->setStorePath(opened);
     m_livePage->setStorePath(opened);
     m_runPage->setStorePath(opened);
+    m_firstProfilePending = m_profileUnprofiled && db::summarize(*m_store).profileSessions == 0;
     Q_EMIT storeOpened(opened);
     return true;
 }
@@ -180,6 +208,17 @@ bool MainWindow::createStore(const QString& path)
         return false;
     }
     return openStore(path);
+}
+
+void MainWindow::startFirstProfile()
+{
+    if (!m_firstProfilePending || m_profilePage->isSweeping() || m_profilePage->modelList()->count() == 0)
+        return; // not asked for, or the shipped zoo is not in the store yet (the next load has it)
+    m_firstProfilePending = false;
+    m_pageList->setCurrentRow(m_pages->indexOf(m_profilePage));
+    m_firstProfileStarting = true; // the sweepStarted that follows is this sweep's
+    if (!m_profilePage->startSweep())
+        m_firstProfileStarting = false;
 }
 
 void MainWindow::refuse(const QString& message)

@@ -37,6 +37,10 @@ public:
     ~MainWindow() override;
 
     bool isInteractive() const { return m_interactive; }
+    // First start: a store opened with no profile session at all gets the shipped zoo profiled on
+    // the Profile page (auto backend and caps; progress bar and Cancel there), then the Live page
+    // opens ready to Start. Off by default; the application turns it on.
+    void setProfileUnprofiledStores(bool enabled) { m_profileUnprofiled = enabled; }
     void setInteractive(bool interactive) { m_interactive = interactive; }
 
     // Empty when no store is open.
@@ -64,6 +68,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void storeOpened(const QString& path);
     void storeOpenFailed(const QString& message);
+    void firstProfileStarted(qint64 sessionId);
+    void firstProfileFinished(qint64 sessionId, bool cancelled);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -78,9 +84,14 @@ private:
     void refuse(const QString& message);
     void showAbout();
     void updateStatus();
+    void startFirstProfile();
 
     std::unique_ptr<db::Store> m_store;
     bool m_interactive = true;
+    bool m_profileUnprofiled = false;
+    bool m_firstProfilePending = false; // the open store has no profile session yet
+    bool m_firstProfileStarting = false;
+    qint64 m_firstProfileSession = 0;
     QListWidget* m_pageList = nullptr;
     QStackedWidget* m_pages = nullptr;
     HistoryPage* m_historyPage = nullptr;

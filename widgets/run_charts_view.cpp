@@ -1,6 +1,7 @@
 #include "widgets/run_charts_view.h"
 
 #include "widgets/color_scheme.h"
+#include "widgets/run_trace_item.h"
 #include "widgets/widget_image_export.h"
 
 #include <QAreaSeries>
@@ -35,10 +36,10 @@ namespace {
     constexpr int kContentionAlpha = 60;
     constexpr int kBandAlpha = 55;
 
-    // One point per pixel column or so: more is invisible and costs every redraw.
+    // A point per two pixel columns: denser is barely visible and costs every redraw.
     std::size_t pointsFor(const QChartView* view)
     {
-        return static_cast<std::size_t>(std::clamp(view->width(), 200, 2000));
+        return static_cast<std::size_t>(std::clamp(view->width() / 2, 100, 1000));
     }
 
     QString titleOf(RunChartsView::Chart chart)
@@ -71,6 +72,17 @@ namespace {
                 return std::max(1.0, m * magnitude);
         }
         return std::max(1.0, 10.0 * magnitude);
+    }
+
+    // Points without a line: one chart item paints them all, where a QScatterSeries makes a
+    // graphics item per point, which costs several times more per redraw.
+    QLineSeries* dots(const QString& name, qreal size)
+    {
+        auto* series = new QLineSeries;
+        series->setName(name);
+        series->setPointsVisible(true);
+        series->setMarkerSize(size);
+        return series;
     }
 
     QLineSeries* line(const QString& name, const QColor& colour, qreal width, Qt::PenStyle style = Qt::SolidLine)
@@ -216,6 +228,10 @@ void RunChartsView::buildCharts()
             m_yAxes[index(which)] = y;
         }
     }
+    for (const Chart which : kCharts) {
+        QValueAxis* y = which == Chart::Configuration ? m_configurationAxis : m_yAxes[index(which)];
+        m_traceItems[index(which)] = new RunTraceItem(chart(which), m_xAxes[index(which)], y);
+    }
     const auto add = [this](Chart which, QAbstractSeries* series) {
         chart(which)->addSeries(series);
         series->attachAxis(m_xAxes[index(which)]);
@@ -236,18 +252,14 @@ void RunChartsView::buildCharts()
     add(Chart::Slowdown, m_band);
     m_xiMean = line(QStringLiteral("estimate"), kPrimary, 1.6);
     add(Chart::Slowdown, m_xiMean);
-    m_xiObserved = new QScatterSeries;
-    m_xiObserved->setName(QStringLiteral("observed"));
-    m_xiObserved->setMarkerSize(4.0);
+    m_xiObserved = dots(QStringLiteral("observed"), 4.0);
     add(Chart::Slowdown, m_xiObserved);
     m_xiMeanOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
     add(Chart::Slowdown, m_xiMeanOverlay);
 
     m_latency = line(QStringLiteral("latency"), kPrimary, 1.0);
     add(Chart::Latency, m_latency);
-    m_misses = new QScatterSeries;
-    m_misses->setName(QStringLiteral("missed"));
-    m_misses->setMarkerSize(5.0);
+    m_misses = dots(QStringLiteral("missed"), 5.0);
     add(Chart::Latency, m_misses);
     m_deadline = line(QStringLiteral("deadline"), kGoal, 1.5, Qt::DashLine); // drawn over the markers
     add(Chart::Latency, m_deadline);
@@ -297,28 +309,29 @@ void RunChartsView::styleSeries()
     band.setAlpha(kBandAlpha);
     m_band->setBrush(band);
     m_band->setPen(Qt::NoPen);
-    m_xiObserved->setColor(QColor(90, 90, 90, 150));
-    m_xiObserved->setBorderColor(Qt::transparent);
-    m_misses->setColor(kMiss);
-    m_misses->setBorderColor(kMiss);
+    m_xiObserved->setPen(QPen(QColor(90, 90, 90, 150), 0.0, Qt::NoPen));
+    m_xiObserved->setBrush(QColor(90, 90, 90, 150));
+    m_misses->setPen(QPen(kMiss, 0.0, Qt::NoPen));
+    m_misses->setBrush(kMiss);
     const QColor goal = isDarkPalette(palette()) ? QColor(190, 190, 190) : kGoal;
     for (QLineSeries* series : { m_deadline, m_budget, m_accuracyGoal })
-        series->setPen(QPen(goal, 1.5, Qt::DashLine));
-    for (QLineSeries* series : { m_xiMean, m_cap, m_configuration, m_accuracy })
-        series->setPen(QPen(kPrimary, 1.6));
-    for (QLineSeries* series : { m_latency, m_energy })
+        series->setPen(QPen(goal, 1.0, Qt::DashLine));
+    // One pixel wide, as RunTraceItem draws them.
+    for (QLineSeries* series : { m_xiMean, m_cap, m_configuration, m_accuracy, m_latency, m_energy })
         series->setPen(QPen(kPrimary, 1.0));
-    for (QLineSeries* series : { m_xiMeanOverlay, m_capOverlay, m_configurationOverlay, m_accuracyOverlay })
-        series->setPen(QPen(kOverlay, 1.4, Qt::DashLine));
-    for (QLineSeries* series : { m_latencyOverlay, m_energyOverlay })
+    for (QLineSeries* series :
+        { m_xiMeanOverlay, m_capOverlay, m_configurationOverlay, m_accuracyOverlay, m_latencyOverlay, m_energyOverlay })
         series->setPen(QPen(kOverlay, 1.0, Qt::DashLine));
 }
 
 void RunChartsView::followPalette()
 {
     const QChart::ChartTheme theme = isDarkPalette(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
-    for (QChartView* view : m_views)
+    for (QChartView* view : m_views) {
         view->chart()->setTheme(theme); // restyles every series: ours are set again below
+        // The theme's shadow is a blur effect re-rendered on every repaint of the chart.
+        view->chart()->setDropShadowEnabled(false);
+    }
     styleSeries();
 }
 
@@ -331,14 +344,6 @@ void RunChartsView::changeEvent(QEvent* event)
 
 void RunChartsView::clear()
 {
-    for (QChartView* view : m_views) {
-        for (QAbstractSeries* series : view->chart()->series()) {
-            if (auto* xy = qobject_cast<QXYSeries*>(series))
-                xy->clear();
-        }
-    }
-    for (QLineSeries* series : { m_contentionTop, m_bandUpper, m_bandLower })
-        series->clear();
     for (QValueAxis* x : m_xAxes)
         x->setRange(0, 1);
     for (QValueAxis* y : m_yAxes) {
@@ -348,6 +353,10 @@ void RunChartsView::clear()
     for (const QString& label : m_configurationAxis->categoriesLabels())
         m_configurationAxis->remove(label);
     m_configurationAxis->setRange(-0.5, 0.5);
+    for (RunTraceItem* item : m_traceItems)
+        item->setTraces({});
+    m_missMarkers = 0;
+    m_shadedPoints = 0;
     showOverlay(false, QString());
 }
 
@@ -403,7 +412,24 @@ void RunChartsView::draw(
     showOverlay(overlaid, overlayLabel);
     m_xiMean->setName(overlaid ? primaryName + QStringLiteral(" estimate") : QStringLiteral("estimate"));
 
-    // ξ: the band, the estimate, the observed points, and the co-runner phases shaded to the top.
+    // Traces in value coordinates, styled like the (empty) legend series they stand for.
+    const auto lineOf = [](const QLineSeries* style, QList<QPointF> points) {
+        RunTrace t;
+        t.values = QPolygonF(std::move(points));
+        t.pen = style->pen();
+        return t;
+    };
+    const auto dotsOf = [](const QLineSeries* style, QList<QPointF> points) {
+        RunTrace t;
+        t.kind = RunTrace::Kind::Dots;
+        t.values = QPolygonF(std::move(points));
+        t.brush = style->brush();
+        t.dotSizePx = style->markerSize();
+        return t;
+    };
+    std::array<std::vector<RunTrace>, kChartCount> traces;
+
+    // ξ: the co-runner phases shaded to the top, the band, the estimate, the observed points.
     const QList<QPointF> mean = linePoints(a, [](const RunChartPoint& p) { return p.xiMean; });
     const QList<QPointF> upper = linePoints(a, [](const RunChartPoint& p) { return p.xiMean + 2.0 * p.xiStd; });
     const QList<QPointF> lower = linePoints(a, [](const RunChartPoint& p) { return p.xiMean - 2.0 * p.xiStd; });
@@ -413,18 +439,26 @@ void RunChartsView::draw(
     xi.add(upper);
     xi.add(observed);
     xi.add(meanB);
-    const double xiTop = std::isfinite(xi.high) ? xi.high * 1.08 : 2.0;
-    m_bandUpper->replace(upper);
-    m_bandLower->replace(lower);
-    m_xiMean->replace(mean);
-    m_xiObserved->replace(observed);
-    m_xiMeanOverlay->replace(meanB);
     QValueAxis* xiAxis = m_yAxes[index(Chart::Slowdown)];
-    xiAxis->setRange(0.0, xiTop);
+    xiAxis->setRange(0.0, std::isfinite(xi.high) ? xi.high * 1.08 : 2.0);
     xiAxis->applyNiceNumbers();
     const double shadeTop = xiAxis->max(); // the phases shade the whole height
-    m_contentionTop->replace(
-        stepPoints(a, [shadeTop](const RunChartPoint& p) { return p.contention ? shadeTop : 0.0; }));
+    RunTrace contention;
+    contention.kind = RunTrace::Kind::Shade;
+    contention.values
+        = QPolygonF(stepPoints(a, [shadeTop](const RunChartPoint& p) { return p.contention ? shadeTop : 0.0; }));
+    contention.brush = m_contention->brush();
+    m_shadedPoints = 0;
+    for (const QPointF& p : contention.values)
+        m_shadedPoints += p.y() > 0.0 ? 1 : 0;
+    RunTrace band;
+    band.kind = RunTrace::Kind::Band;
+    band.values = QPolygonF(upper);
+    band.lower = QPolygonF(lower);
+    band.brush = m_band->brush();
+    traces[index(Chart::Slowdown)] = { contention, band, lineOf(m_xiMean, mean), dotsOf(m_xiObserved, observed) };
+    if (overlaid)
+        traces[index(Chart::Slowdown)].push_back(lineOf(m_xiMeanOverlay, meanB));
 
     // Latency and the deadline in force; every bucket holding a miss gets a marker.
     const QList<QPointF> latency = linePoints(a, [](const RunChartPoint& p) { return p.latencyMs; });
@@ -435,24 +469,26 @@ void RunChartsView::draw(
         if (p.misses > 0)
             misses.append(QPointF(static_cast<double>(p.input), p.latencyMs));
     }
-    m_latency->replace(latency);
-    m_deadline->replace(deadline);
-    m_misses->replace(misses);
-    m_latencyOverlay->replace(latencyB);
+    m_missMarkers = static_cast<int>(misses.size());
     Range ms;
     ms.add(latency);
     ms.add(deadline);
     ms.add(latencyB);
     ms.applyFromZero(m_yAxes[index(Chart::Latency)], 1.0);
+    traces[index(Chart::Latency)]
+        = { lineOf(m_latency, latency), dotsOf(m_misses, misses), lineOf(m_deadline, deadline) };
+    if (overlaid)
+        traces[index(Chart::Latency)].push_back(lineOf(m_latencyOverlay, latencyB));
 
     const QList<QPointF> cap = stepPoints(a, [](const RunChartPoint& p) { return p.capW; });
     const QList<QPointF> capB = stepPoints(b, [](const RunChartPoint& p) { return p.capW; });
-    m_cap->replace(cap);
-    m_capOverlay->replace(capB);
     Range watts;
     watts.add(cap);
     watts.add(capB);
     watts.applyFromZero(m_yAxes[index(Chart::PowerCap)], 1.0);
+    traces[index(Chart::PowerCap)] = { lineOf(m_cap, cap) };
+    if (overlaid)
+        traces[index(Chart::PowerCap)].push_back(lineOf(m_capOverlay, capB));
 
     // Configurations: the run's own in its candidates' order, then any only the overlay used.
     QStringList labels;
@@ -476,12 +512,6 @@ void RunChartsView::draw(
             rowOfB.push_back(static_cast<int>(row));
         }
     }
-    m_configuration->replace(stepPoints(a, [&rowOfA](const RunChartPoint& p) {
-        return static_cast<double>(rowOfA[static_cast<std::size_t>(p.configuration)]);
-    }));
-    m_configurationOverlay->replace(stepPoints(b, [&rowOfB](const RunChartPoint& p) {
-        return static_cast<double>(rowOfB[static_cast<std::size_t>(p.configuration)]);
-    }));
     if (m_configurationAxis->categoriesLabels() != labels) {
         for (const QString& label : m_configurationAxis->categoriesLabels())
             m_configurationAxis->remove(label);
@@ -489,60 +519,57 @@ void RunChartsView::draw(
             m_configurationAxis->append(labels[row], static_cast<double>(row));
     }
     m_configurationAxis->setRange(-0.5, std::max<double>(0.5, static_cast<double>(labels.size()) - 0.5));
+    traces[index(Chart::Configuration)] = { lineOf(m_configuration, stepPoints(a, [&rowOfA](const RunChartPoint& p) {
+        return static_cast<double>(rowOfA[static_cast<std::size_t>(p.configuration)]);
+    })) };
+    if (overlaid) {
+        traces[index(Chart::Configuration)].push_back(
+            lineOf(m_configurationOverlay, stepPoints(b, [&rowOfB](const RunChartPoint& p) {
+                return static_cast<double>(rowOfB[static_cast<std::size_t>(p.configuration)]);
+            })));
+    }
 
     // Energy per input against the budget (max-accuracy inputs only: min-energy has none).
     const QList<QPointF> energy = linePoints(a, [](const RunChartPoint& p) { return p.energyJ; });
-    QList<QPointF> budget = stepPoints(a, [](const RunChartPoint& p) {
+    const QList<QPointF> budget = stepPoints(a, [](const RunChartPoint& p) {
         return p.goals.mode == core::GoalMode::MaximizeAccuracy ? p.goals.energyBudgetJ : std::nan("");
     });
     const QList<QPointF> energyB = linePoints(b, [](const RunChartPoint& p) { return p.energyJ; });
-    m_energy->replace(energy);
-    m_budget->replace(budget);
-    m_energyOverlay->replace(energyB);
     Range joules;
     joules.add(energy);
     joules.add(budget);
     joules.add(energyB);
     joules.applyFromZero(m_yAxes[index(Chart::Energy)], 1.0);
+    traces[index(Chart::Energy)] = { lineOf(m_energy, energy), lineOf(m_budget, budget) };
+    if (overlaid)
+        traces[index(Chart::Energy)].push_back(lineOf(m_energyOverlay, energyB));
 
     const QList<QPointF> accuracy = linePoints(a, [](const RunChartPoint& p) { return 100.0 * p.accuracy; });
     const QList<QPointF> accuracyGoal = stepPoints(a, [](const RunChartPoint& p) {
         return p.goals.mode == core::GoalMode::MinimizeEnergy ? 100.0 * p.goals.accuracyGoal : std::nan("");
     });
-    m_accuracy->replace(accuracy);
-    m_accuracyGoal->replace(accuracyGoal);
-    m_accuracyOverlay->replace(linePoints(b, [](const RunChartPoint& p) { return 100.0 * p.accuracy; }));
     m_yAxes[index(Chart::Accuracy)]->setRange(0.0, 100.0);
+    traces[index(Chart::Accuracy)] = { lineOf(m_accuracy, accuracy), lineOf(m_accuracyGoal, accuracyGoal) };
+    if (overlaid) {
+        traces[index(Chart::Accuracy)].push_back(
+            lineOf(m_accuracyOverlay, linePoints(b, [](const RunChartPoint& p) { return 100.0 * p.accuracy; })));
+    }
+
+    for (const Chart which : kCharts)
+        m_traceItems[index(which)]->setTraces(std::move(traces[index(which)]));
 }
 
 int RunChartsView::pointCount(Chart which) const
 {
-    switch (which) {
-    case Chart::Slowdown:
-        return static_cast<int>(m_xiMean->count());
-    case Chart::Latency:
-        return static_cast<int>(m_latency->count());
-    case Chart::PowerCap:
-        return static_cast<int>(m_cap->count());
-    case Chart::Configuration:
-        return static_cast<int>(m_configuration->count());
-    case Chart::Energy:
-        return static_cast<int>(m_energy->count());
-    case Chart::Accuracy:
-        return static_cast<int>(m_accuracy->count());
-    }
-    return 0;
+    // The run's own main trace: the ξ estimate, the latency, the cap, the configuration, ….
+    const std::vector<RunTrace>& traces = m_traceItems[index(which)]->traces();
+    const std::size_t main = which == Chart::Slowdown ? 2 : 0;
+    return main < traces.size() ? static_cast<int>(traces[main].values.size()) : 0;
 }
 
-int RunChartsView::missMarkerCount() const { return static_cast<int>(m_misses->count()); }
+int RunChartsView::missMarkerCount() const { return m_missMarkers; }
 
-int RunChartsView::contentionPointCount() const
-{
-    int shaded = 0;
-    for (const QPointF& p : m_contentionTop->points())
-        shaded += p.y() > 0.0 ? 1 : 0;
-    return shaded;
-}
+int RunChartsView::contentionPointCount() const { return m_shadedPoints; }
 
 bool RunChartsView::exportChart(Chart which, const QString& path, QString* error)
 {

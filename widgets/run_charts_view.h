@@ -20,6 +20,8 @@ class QValueAxis;
 
 namespace awb::ui {
 
+class RunTraceItem;
+
 // The charts of one run, live or stored, with an optional second run overlaid (dashed):
 //   ξ — the controller's estimate with its ±2σ band, the observed ξ as points, co-runner phases
 //       shaded; latency per input against the deadline, misses marked; the power cap and the
@@ -85,6 +87,10 @@ private:
     std::array<QValueAxis*, kChartCount> m_xAxes {};
     std::array<QValueAxis*, kChartCount> m_yAxes {}; // null for the configuration chart
     QCategoryAxis* m_configurationAxis = nullptr;
+    // What each chart draws (the series below only style it and name it in the legend).
+    std::array<RunTraceItem*, kChartCount> m_traceItems {};
+    int m_missMarkers = 0;
+    int m_shadedPoints = 0;
 
     // ξ
     QLineSeries* m_contentionTop = nullptr;
@@ -93,11 +99,11 @@ private:
     QLineSeries* m_bandLower = nullptr;
     QAreaSeries* m_band = nullptr;
     QLineSeries* m_xiMean = nullptr;
-    QScatterSeries* m_xiObserved = nullptr;
+    QLineSeries* m_xiObserved = nullptr; // points only
     QLineSeries* m_xiMeanOverlay = nullptr;
     // latency
     QLineSeries* m_latency = nullptr;
-    QScatterSeries* m_misses = nullptr;
+    QLineSeries* m_misses = nullptr; // points only
     QLineSeries* m_deadline = nullptr;
     QLineSeries* m_latencyOverlay = nullptr;
     // steps

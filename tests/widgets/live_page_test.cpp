@@ -9,6 +9,7 @@
 #include "widgets/history_page.h"
 #include "widgets/live_page.h"
 #include "widgets/live_run_runner.h"
+#include "widgets/profile_page.h"
 #include "widgets/main_window.h"
 #include "widgets/run_chart_data.h"
 #include "widgets/run_charts_view.h"
@@ -255,6 +256,52 @@ TEST_F(WidgetsLivePage, ARefusedRunSaysWhyInOneLineAndStoresNothing)
     EXPECT_FALSE(page.statusText().contains(QLatin1Char('\n')));
     auto store = awb::db::Store::open(m_store.toStdString());
     EXPECT_TRUE(awb::db::RunRepository(store).listRuns().empty());
+}
+
+} // namespace
+
+namespace {
+
+// The first start: a new store gets the shipped zoo profiled on the Profile page with its progress
+// bar, then the Live page opens ready to Start — and a store already profiled is left alone.
+TEST(WidgetsFirstStart, ANewStoreIsProfiledThenTheLivePageIsReady)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    qputenv("ALERTWB_STATE_DIR", dir.filePath(QStringLiteral("state")).toUtf8());
+    MainWindow window;
+    window.setInteractive(false);
+    window.setProfileUnprofiledStores(true);
+    QSignalSpy started(&window, &MainWindow::firstProfileStarted);
+    QSignalSpy finished(&window, &MainWindow::firstProfileFinished);
+    ASSERT_TRUE(window.openStore(dir.filePath(QStringLiteral("new.sqlite"))));
+    ASSERT_TRUE(started.wait(kLoadTimeoutMs));
+    EXPECT_EQ(window.pages()->currentWidget(), window.profilePage());
+    EXPECT_TRUE(window.profilePage()->isSweeping());
+    ASSERT_TRUE(finished.wait(kRunTimeoutMs));
+    EXPECT_FALSE(finished.first().at(1).toBool()) << "not cancelled";
+    EXPECT_EQ(window.pages()->currentWidget(), window.livePage());
+    EXPECT_TRUE(window.livePage()->statusText().contains(QStringLiteral("Press Start")))
+        << window.livePage()->statusText().toStdString();
+    {
+        auto store = awb::db::Store::open(dir.filePath(QStringLiteral("new.sqlite")).toStdString());
+        const auto sessions = awb::db::ProfileRepository(store).listSessions();
+        ASSERT_EQ(sessions.size(), 1U);
+        EXPECT_EQ(sessions[0].session.status, awb::core::SessionStatus::Complete);
+    }
+
+    // Opened again (a later start), the profiled store starts nothing.
+    MainWindow again;
+    again.setInteractive(false);
+    again.setProfileUnprofiledStores(true);
+    QSignalSpy startedAgain(&again, &MainWindow::firstProfileStarted);
+    QSignalSpy stateLoaded(again.profilePage(), &awb::ui::ProfilePage::stateLoaded);
+    ASSERT_TRUE(again.openStore(dir.filePath(QStringLiteral("new.sqlite"))));
+    ASSERT_TRUE(stateLoaded.wait(kLoadTimeoutMs));
+    QTest::qWait(500);
+    EXPECT_TRUE(startedAgain.isEmpty());
+    EXPECT_FALSE(again.profilePage()->isSweeping());
+    qunsetenv("ALERTWB_STATE_DIR");
 }
 
 } // namespace
