@@ -1,5 +1,6 @@
 #include "widgets/main_window.h"
 
+#include "widgets/compare_page.h"
 #include "widgets/device_page.h"
 #include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_modelsPage(new ModelsPage(this))
     , m_frontierPage(new FrontierPage(this))
     , m_profilePage(new ProfilePage(this))
+    , m_comparePage(new ComparePage(this))
     , m_storeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("ALERT Workbench"));
@@ -55,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(m_devicePage, QStringLiteral("Device"));
     addPage(m_modelsPage, QStringLiteral("Models"));
     addPage(m_profilePage, QStringLiteral("Profile"));
+    addPage(m_comparePage, QStringLiteral("Compare"));
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     // A session opened from History shows on the Profile and Frontier pages at once.
     connect(m_historyPage, &HistoryPage::profileSessionActivated, this, [this](qint64 sessionId) {
@@ -70,6 +73,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_historyPage->refresh();
     });
     connect(m_profilePage, &ProfilePage::sweepFailed, m_historyPage, &HistoryPage::refresh);
+    // A finished sweep is a new session to compare on.
+    connect(m_profilePage, &ProfilePage::sweepFinished, m_comparePage, &ComparePage::refreshChoices);
     connect(m_modelsPage, &ModelsPage::modelsLoaded, m_profilePage, &ProfilePage::reloadModels);
     // Selection crosses pages by cell id; each page emits only on a change, so this stops.
     connect(m_profilePage, &ProfilePage::cellSelected, m_frontierPage, &FrontierPage::selectCell);
@@ -151,6 +156,7 @@ bool MainWindow::openStore(const QString& path)
     m_devicePage->setStore(opened, schemaVersion());
     m_modelsPage->setStorePath(opened);
     m_profilePage->setStorePath(opened);
+    m_comparePage->setStorePath(opened);
     Q_EMIT storeOpened(opened);
     return true;
 }

@@ -13,6 +13,7 @@ class QStackedWidget;
 
 namespace awb::ui {
 
+class ComparePage;
 class DevicePage;
 class FrontierPage;
 class HistoryPage;
@@ -48,6 +49,7 @@ public:
     ModelsPage* modelsPage() const { return m_modelsPage; }
     FrontierPage* frontierPage() const { return m_frontierPage; }
     ProfilePage* profilePage() const { return m_profilePage; }
+    ComparePage* comparePage() const { return m_comparePage; }
     QStackedWidget* pages() const { return m_pages; }
     QListWidget* pageList() const { return m_pageList; }
 
@@ -84,6 +86,7 @@ private:
     ModelsPage* m_modelsPage = nullptr;
     FrontierPage* m_frontierPage = nullptr;
     ProfilePage* m_profilePage = nullptr;
+    ComparePage* m_comparePage = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_storeLabel = nullptr;
 };
