@@ -62,11 +62,8 @@ std::vector<ComparisonRow> comparisonRows(const ComparisonResult& result)
 {
     std::vector<ComparisonRow> rows;
     for (const EnvironmentReport& environment : result.environments) {
-        for (const core::SummaryRow& summary : environment.report.summary) {
-            rows.push_back({ environment.environment.name, summary.controller, summary.energyPerInputJ,
-                summary.errorRate, summary.energyVsStaticOracle, summary.errorVsStaticOracle, summary.energyVsOracle,
-                summary.errorVsOracle, summary.deadlineMissRate, summary.violationRate, summary.settings });
-        }
+        for (const core::SummaryRow& summary : environment.report.summary)
+            rows.push_back({ environment.environment.name, summary });
     }
     return rows;
 }
@@ -87,17 +84,18 @@ void exportComparison(const ComparisonResult& result, ExportFormat format, std::
             " energy_vs_static_oracle, error_vs_static_oracle, energy_vs_oracle, error_vs_oracle,"
             " deadline_miss_rate, violation_rate, settings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         for (const ComparisonRow& row : comparisonRows(result)) {
+            const core::SummaryRow& summary = row.summary;
             insert.bind(1, row.environment);
-            insert.bind(2, row.controller);
-            insert.bind(3, row.energyPerInputJ);
-            insert.bind(4, row.errorRate);
-            bindOptional(insert, 5, row.energyVsStaticOracle);
-            bindOptional(insert, 6, row.errorVsStaticOracle);
-            bindOptional(insert, 7, row.energyVsOracle);
-            bindOptional(insert, 8, row.errorVsOracle);
-            insert.bind(9, row.deadlineMissRate);
-            insert.bind(10, row.violationRate);
-            insert.bind(11, row.settings);
+            insert.bind(2, summary.controller);
+            insert.bind(3, summary.energyPerInputJ);
+            insert.bind(4, summary.errorRate);
+            bindOptional(insert, 5, summary.energyVsStaticOracle);
+            bindOptional(insert, 6, summary.errorVsStaticOracle);
+            bindOptional(insert, 7, summary.energyVsOracle);
+            bindOptional(insert, 8, summary.errorVsOracle);
+            insert.bind(9, summary.deadlineMissRate);
+            insert.bind(10, summary.violationRate);
+            insert.bind(11, summary.settings);
             insert.exec();
             insert.reset();
         }

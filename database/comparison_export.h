@@ -7,25 +7,17 @@
 #include "database/comparison.h"
 #include "database/table_export.h"
 
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace awb::db {
 
+// One controller in one environment: its core::SummaryRow (means over the goal grid; energy is
+// emulated when the result is; a ratio is empty when the reference is 0 in every setting).
 struct ComparisonRow {
     std::string environment;
-    std::string controller;
-    double energyPerInputJ = 0.0; // mean over the settings (emulated when the result is)
-    double errorRate = 0.0;
-    std::optional<double> energyVsStaticOracle; // empty: the Static Oracle's is 0 in every setting
-    std::optional<double> errorVsStaticOracle;
-    std::optional<double> energyVsOracle;
-    std::optional<double> errorVsOracle;
-    double deadlineMissRate = 0.0;
-    double violationRate = 0.0;
-    int settings = 0;
+    core::SummaryRow summary;
 };
 
 // Environments in the result's order, controllers in core::evaluatedControllers order.

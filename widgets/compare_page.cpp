@@ -79,18 +79,14 @@ namespace {
         return which == ComparePage::Chart::Energy ? ComparisonMetric::Energy : ComparisonMetric::Error;
     }
 
+    // csv, json, md or tex, as `alertwb-cli export --format` names them.
     std::optional<db::ExportFormat> tableFormatOf(const QString& path)
     {
-        const QString suffix = QFileInfo(path).suffix().toLower();
-        if (suffix == QStringLiteral("csv"))
-            return db::ExportFormat::Csv;
-        if (suffix == QStringLiteral("json"))
-            return db::ExportFormat::Json;
-        if (suffix == QStringLiteral("md"))
-            return db::ExportFormat::Markdown;
-        if (suffix == QStringLiteral("tex"))
-            return db::ExportFormat::Latex;
-        return std::nullopt;
+        try {
+            return db::exportFormatFromString(QFileInfo(path).suffix().toLower().toStdString());
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
     }
 
 } // namespace

@@ -52,25 +52,26 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= rowCount() || (role != Qt::DisplayRole && role != SortRole))
         return {};
     const db::ComparisonRow& row = m_rows[static_cast<std::size_t>(index.row())];
+    const core::SummaryRow& summary = row.summary;
     const bool sort = role == SortRole;
     const auto value = [sort](double v) { return sort ? QVariant(v) : QVariant(number(v)); };
     switch (index.column()) {
     case EnvironmentColumn:
         return QString::fromStdString(row.environment);
     case ControllerColumn:
-        return QString::fromStdString(row.controller);
+        return QString::fromStdString(summary.controller);
     case EnergyColumn:
-        return value(row.energyPerInputJ);
+        return value(summary.energyPerInputJ);
     case ErrorColumn:
-        return value(row.errorRate);
+        return value(summary.errorRate);
     case EnergyVsStaticOracleColumn:
-        return ratio(row.energyVsStaticOracle, sort);
+        return ratio(summary.energyVsStaticOracle, sort);
     case ErrorVsStaticOracleColumn:
-        return ratio(row.errorVsStaticOracle, sort);
+        return ratio(summary.errorVsStaticOracle, sort);
     case DeadlineMissColumn:
-        return value(row.deadlineMissRate);
+        return value(summary.deadlineMissRate);
     case ViolationColumn:
-        return value(row.violationRate);
+        return value(summary.violationRate);
     default:
         return {};
     }
