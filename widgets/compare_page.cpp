@@ -430,6 +430,8 @@ void ComparePage::clearResult()
 
 void ComparePage::setRunning(bool running)
 {
+    if (!running && m_progress->maximum() == 0)
+        m_progress->setRange(0, 1); // stopped before the first setting: no busy indicator left running
     m_runButton->setEnabled(!running);
     m_cancelButton->setEnabled(running);
     for (QWidget* widget : std::initializer_list<QWidget*> { m_session, m_goals, m_inputs, m_alone, m_memory,
