@@ -254,12 +254,12 @@ void ComparePage::loadChoices()
             m_run->clear();
             for (const core::ProfileSessionSummary& summary : choices.sessions) {
                 const core::ProfileSessionRecord& session = summary.session;
-                m_session->addItem(QStringLiteral("Session %1 · %2 · %3 models · %4%5")
+                // The backend names itself "emulated" where the power is modelled.
+                m_session->addItem(QStringLiteral("Session %1 · %2 · %3 models · %4")
                                        .arg(session.id)
                                        .arg(QString::fromStdString(session.startedAt))
                                        .arg(summary.modelCount)
-                                       .arg(QString::fromStdString(summary.backend))
-                                       .arg(summary.backend == "emulated" ? QStringLiteral(" (emulated)") : QString()),
+                                       .arg(QString::fromStdString(summary.backend)),
                     QVariant::fromValue<qint64>(session.id));
             }
             for (const core::RunSummary& summary : choices.runs) {

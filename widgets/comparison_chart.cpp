@@ -68,6 +68,7 @@ QBarSeries* showComparisonBars(QChart* chart, const db::ComparisonResult& result
     x->setTitleText(QStringLiteral("Environment"));
     auto* y = new QValueAxis;
     y->setRange(0.0, highest * 1.1);
+    y->applyNiceNumbers(); // round ticks, so 1.0 is one of them
     y->setLabelFormat(QStringLiteral("%.2f"));
     y->setTitleText(QStringLiteral("× Static Oracle"));
     chart->addAxis(x, Qt::AlignBottom);
