@@ -70,7 +70,7 @@ namespace {
         auto* view = new QChartView(chart, parent);
         view->setObjectName(objectName);
         view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumSize(320, 240);
+        view->setMinimumSize(240, 180);
         return view;
     }
 
@@ -145,15 +145,18 @@ QWidget* ComparePage::buildForm()
     m_inputs->setValue(kDefaultInputs);
     m_inputs->setToolTip(QStringLiteral("Inputs replayed per environment and goal setting"));
     m_alone = new QCheckBox(QStringLiteral("Alone"), form);
-    m_memory = new QCheckBox(QStringLiteral("Memory-bound co-runner"), form);
-    m_compute = new QCheckBox(QStringLiteral("Compute-bound co-runner"), form);
+    m_memory = new QCheckBox(QStringLiteral("Memory-bound"), form);
+    m_memory->setToolTip(QStringLiteral("A memory-bound co-runner for the whole run (the measured level)"));
+    m_compute = new QCheckBox(QStringLiteral("Compute-bound"), form);
+    m_compute->setToolTip(QStringLiteral("A compute-bound co-runner for the whole run (the measured level)"));
     for (QCheckBox* box : { m_alone, m_memory, m_compute })
         box->setChecked(true);
     m_recordedRun = new QCheckBox(QStringLiteral("Slowdown of live run"), form);
     m_recordedRun->setToolTip(QStringLiteral("The slowdown a finished live run met, input by input (xi_observed)"));
     m_run = new QComboBox(form);
     m_run->setObjectName(QStringLiteral("compareRun"));
-    m_ablations = new QCheckBox(QStringLiteral("Ablations (ALERT mean-only, fixed-Q, traditional-only)"), form);
+    m_ablations = new QCheckBox(QStringLiteral("Ablations"), form);
+    m_ablations->setToolTip(QStringLiteral("Also ALERT mean-only, fixed-Q and traditional-only"));
     m_runButton = new QPushButton(QStringLiteral("Run"), form);
     m_runButton->setObjectName(QStringLiteral("compareRunButton"));
     m_cancelButton = new QPushButton(QStringLiteral("Cancel"), form);
