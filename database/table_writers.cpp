@@ -100,7 +100,13 @@ namespace {
 
     bool isNumeric(ColumnType type)
     {
-        return type == ColumnType::Integer || type == ColumnType::Unsigned || type == ColumnType::Real;
+        return type == ColumnType::Integer || type == ColumnType::Unsigned || type == ColumnType::Real
+            || type == ColumnType::OptionalReal;
+    }
+
+    bool isMissing(sqlite3_stmt* statement, int index, ColumnType type)
+    {
+        return type == ColumnType::OptionalReal && sqlite3_column_type(statement, index) == SQLITE_NULL;
     }
 
     // Replaces CR and LF by spaces: the text formats keep one record per line.
@@ -115,6 +121,8 @@ namespace {
     // Writes a numeric/boolean cell the way the text formats share (all but JSON and CSV's 0/1).
     void appendNumber(OutputBuffer& buffer, sqlite3_stmt* statement, int index, ColumnType type)
     {
+        if (isMissing(statement, index, type))
+            return; // an empty cell
         if (type == ColumnType::Integer)
             buffer.appendInteger(sqlite3_column_int64(statement, index));
         else if (type == ColumnType::Unsigned)
@@ -271,9 +279,10 @@ namespace {
                 case ColumnType::Unsigned:
                     appendNumber(m_buffer, statement, i, m_columns[static_cast<std::size_t>(i)].type);
                     break;
-                case ColumnType::Real: {
+                case ColumnType::Real:
+                case ColumnType::OptionalReal: {
                     const double value = sqlite3_column_double(statement, i);
-                    if (std::isfinite(value))
+                    if (std::isfinite(value) && !isMissing(statement, i, m_columns[static_cast<std::size_t>(i)].type))
                         m_buffer.appendReal(value);
                     else
                         m_buffer.append("null"); // JSON has no NaN or infinity

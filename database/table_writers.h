@@ -18,8 +18,8 @@ namespace awb::db {
 // Output conventions, shared by every format:
 // - Numbers use the shortest text that reads back to the same double (std::to_chars), so an
 //   export is exact and identical from run to run; non-finite reals are written as `nan`,
-//   `inf`, `-inf` (CSV, Markdown, LaTeX) or `null` (JSON). Every exported column is NOT NULL in
-//   the schema, so cells are read without a NULL check (each check costs a mutex round trip).
+//   `inf`, `-inf` (CSV, Markdown, LaTeX) or `null` (JSON). Every exported column but an
+//   OptionalReal is NOT NULL, so cells are read without a NULL check (each costs a mutex round trip).
 // - Booleans are 0/1 in CSV, true/false in JSON, yes/no in Markdown and LaTeX.
 // - CSV is RFC 4180: CRLF after every record, a header record, and a field quoted (with inner
 //   quotes doubled) when it holds a comma, a quote, CR or LF. The provenance comes first as
@@ -32,7 +32,9 @@ namespace awb::db {
 // - LaTeX: a booktabs tabular inside a table environment with the provenance in \caption.
 
 // Unsigned: an INTEGER column holding the bit pattern of a std::uint64_t (seeds).
-enum class ColumnType { Integer, Unsigned, Real, Boolean, Text };
+// OptionalReal: the one column type that may be NULL (a ratio whose reference is 0): an empty cell
+// in CSV, Markdown and LaTeX, null in JSON.
+enum class ColumnType { Integer, Unsigned, Real, OptionalReal, Boolean, Text };
 
 struct ExportColumn {
     std::string_view name;

@@ -2,6 +2,7 @@
 
 #include "database/repositories.h"
 
+#include "widgets/compare_page.h"
 #include "widgets/device_page.h"
 #include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
@@ -49,6 +50,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_profilePage(new ProfilePage(this))
     , m_livePage(new LivePage(this))
     , m_runPage(new RunPage(this))
+    , m_comparePage(new ComparePage(this))
     , m_storeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("ALERT Workbench"));
@@ -63,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(m_profilePage, QStringLiteral("Profile"));
     addPage(m_livePage, QStringLiteral("Live"));
     addPage(m_runPage, QStringLiteral("Runs"));
+    addPage(m_comparePage, QStringLiteral("Compare"));
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     // A session opened from History shows on the Profile and Frontier pages at once.
     connect(m_historyPage, &HistoryPage::profileSessionActivated, this, [this](qint64 sessionId) {
@@ -111,7 +114,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_livePage, &LivePage::runEnded, this, [this] {
         m_historyPage->refresh();
         m_runPage->refreshRuns();
+        m_comparePage->refreshChoices(); // its slowdown is an environment to compare in
     });
+    // A finished sweep is a new session to compare on.
+    connect(m_profilePage, &ProfilePage::sweepFinished, m_comparePage, &ComparePage::refreshChoices);
     connect(m_modelsPage, &ModelsPage::modelsLoaded, m_profilePage, &ProfilePage::reloadModels);
     // Selection crosses pages by cell id; each page emits only on a change, so this stops.
     connect(m_profilePage, &ProfilePage::cellSelected, m_frontierPage, &FrontierPage::selectCell);
@@ -196,6 +202,7 @@ bool MainWindow::openStore(const QString& path)
     m_livePage->setStorePath(opened);
     m_runPage->setStorePath(opened);
     m_firstProfilePending = m_profileUnprofiled && db::summarize(*m_store).profileSessions == 0;
+    m_comparePage->setStorePath(opened);
     Q_EMIT storeOpened(opened);
     return true;
 }

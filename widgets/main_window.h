@@ -13,6 +13,7 @@ class QStackedWidget;
 
 namespace awb::ui {
 
+class ComparePage;
 class DevicePage;
 class FrontierPage;
 class HistoryPage;
@@ -56,6 +57,7 @@ public:
     ProfilePage* profilePage() const { return m_profilePage; }
     LivePage* livePage() const { return m_livePage; }
     RunPage* runPage() const { return m_runPage; }
+    ComparePage* comparePage() const { return m_comparePage; }
     QStackedWidget* pages() const { return m_pages; }
     QListWidget* pageList() const { return m_pageList; }
 
@@ -101,6 +103,7 @@ private:
     ProfilePage* m_profilePage = nullptr;
     LivePage* m_livePage = nullptr;
     RunPage* m_runPage = nullptr;
+    ComparePage* m_comparePage = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_storeLabel = nullptr;
 };

@@ -159,6 +159,14 @@ namespace {
 
 } // namespace
 
+EvaluationCancelled::EvaluationCancelled(int settingsDone, int settingsTotal)
+    : std::runtime_error("the evaluation was cancelled after " + std::to_string(settingsDone) + " of "
+        + std::to_string(settingsTotal) + " goal settings")
+    , m_done(settingsDone)
+    , m_total(settingsTotal)
+{
+}
+
 std::vector<SummaryRow> summarize(const std::vector<SettingOutcome>& settings)
 {
     std::vector<SummaryRow> rows;
@@ -212,8 +220,14 @@ EvaluationReport evaluateControllers(const ReplayEnvironment& environment, const
     std::mutex progressMutex;
     int done = 0;
     std::exception_ptr failure;
+    std::atomic<bool> stopped { false };
     const auto worker = [&] {
         for (int i = next++; i < total; i = next++) {
+            if (options.shouldStop && options.shouldStop()) {
+                stopped = true;
+                next = total; // the other workers stop after the setting they are on
+                return;
+            }
             try {
                 outcomes[static_cast<std::size_t>(i)]
                     = evaluateSetting(environment, options, kinds, options.settings[static_cast<std::size_t>(i)]);
@@ -240,6 +254,8 @@ EvaluationReport evaluateControllers(const ReplayEnvironment& environment, const
         thread.join();
     if (failure)
         std::rethrow_exception(failure);
+    if (stopped)
+        throw EvaluationCancelled(done, total);
 
     EvaluationReport report;
     report.settings = std::move(outcomes);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,22 @@ struct EvaluationOptions {
     OracleSettings oracle;
     ReplayOptions replay;
     int threads = 0; // settings replayed in parallel; 0: one per hardware thread
+    // Polled by every worker before it starts a setting (from the worker threads, so it must be
+    // thread-safe); true stops the evaluation and evaluateControllers throws EvaluationCancelled.
+    std::function<bool()> shouldStop;
+};
+
+// The evaluation was stopped through EvaluationOptions::shouldStop before every setting was
+// replayed; no report exists, so a cancelled evaluation can never pass for a complete one.
+class EvaluationCancelled : public std::runtime_error {
+public:
+    EvaluationCancelled(int settingsDone, int settingsTotal);
+    int settingsDone() const { return m_done; }
+    int settingsTotal() const { return m_total; }
+
+private:
+    int m_done;
+    int m_total;
 };
 
 // A metric divided by the Oracle's or the Static Oracle's in the same setting; empty when that
@@ -97,7 +114,8 @@ struct EvaluationReport {
 // Replays every controller against `environment` for each goal setting (each setting one run
 // with fixed goals), in parallel over settings; the result does not depend on the thread count.
 // `progress(done, total)` is called from the worker threads after each setting (serialised).
-// Throws std::invalid_argument for an empty grid or an invalid goal.
+// Throws std::invalid_argument for an empty grid or an invalid goal, EvaluationCancelled when
+// options.shouldStop said so (the settings in flight finish first).
 EvaluationReport evaluateControllers(const ReplayEnvironment& environment, const EvaluationOptions& options,
     const std::function<void(int done, int total)>& progress = {});
 

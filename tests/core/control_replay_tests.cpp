@@ -7,6 +7,7 @@
 #include "core/control/replay.h"
 #include "core/control/replay_environment.h"
 
+#include <atomic>
 #include <gtest/gtest.h>
 
 #include "tests/core/control_test_support.h"
@@ -333,4 +334,40 @@ TEST(CoreControlEvaluation, NormalisesToTheOraclesAndDoesNotDependOnThreads)
              "error_vs_static_oracle", "deadline_miss_rate", "violation_rate" })
         EXPECT_TRUE(json["summary"][0].contains(key)) << key;
     EXPECT_THROW(awb::core::evaluateControllers(environment, awb::core::EvaluationOptions {}), std::invalid_argument);
+}
+
+TEST(CoreControlEvaluation, AStopRequestEndsTheEvaluationWithoutAReport)
+{
+    const ConfigurationTable table = awb::test::smallTable();
+    const ReplayEnvironment environment(table, constantTrace(50, 1.2, 10.0), patternCorrectness(table, 4));
+    awb::core::EvaluationOptions options;
+    for (const double deadlineMs : { 5.0, 6.0, 7.0, 8.0 }) {
+        options.settings.push_back(Goals::maximizeAccuracy(deadlineMs, 0.3));
+        options.settings.push_back(Goals::minimizeEnergy(deadlineMs, 0.6));
+    }
+    for (const int threads : { 1, 3 }) {
+        SCOPED_TRACE(threads);
+        options.threads = threads;
+        // Asked to stop once two settings are done: no setting starts after that (at most the
+        // threads' settings in flight finish), and the caller gets an exception naming how far it
+        // got instead of a report of part of the grid.
+        std::atomic<int> done { 0 };
+        options.shouldStop = [&done] { return done.load() >= 2; };
+        int lastReported = 0;
+        try {
+            awb::core::evaluateControllers(environment, options, [&](int settingsDone, int) {
+                done = settingsDone;
+                lastReported = settingsDone;
+            });
+            FAIL() << "a stopped evaluation returned a report";
+        } catch (const awb::core::EvaluationCancelled& cancelled) {
+            EXPECT_EQ(cancelled.settingsTotal(), 8);
+            EXPECT_GE(cancelled.settingsDone(), 2);
+            EXPECT_LE(cancelled.settingsDone(), 2 + threads);
+            EXPECT_EQ(cancelled.settingsDone(), lastReported);
+        }
+    }
+    // Never asked to stop: the whole grid, as without the hook.
+    options.shouldStop = [] { return false; };
+    EXPECT_EQ(awb::core::evaluateControllers(environment, options).settings.size(), 8U);
 }

@@ -1,13 +1,12 @@
 // `alertwb-cli evaluate` on a store built through the repositories: the JSON contract, the
 // readable table on stderr, traces from a file, determinism, and the one-line refusals.
-#include "database/repositories.h"
-
 #include <algorithm>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/cli_runner.h"
+#include "tests/support/replay_store.h"
 #include "tests/support/temp_dir.h"
 
 using awb::test::runCli;
@@ -15,100 +14,9 @@ using awb::test::TempDir;
 
 namespace {
 
-constexpr int kTestInputs = 200;
-
-struct CellSpec {
-    int output;
-    double capW;
-    double latencyMs;
-    double powerW;
-};
-
-std::int64_t addModel(awb::db::Store& store, std::int64_t datasetId, const std::string& name, int outputs,
-    const std::vector<double>& accuracy)
-{
-    awb::core::ModelRecord model;
-    model.name = name;
-    model.kind = outputs > 1 ? awb::core::ModelKind::Anytime : awb::core::ModelKind::Traditional;
-    model.source = "zoo";
-    model.createdAt = "2026-12-01T08:00:00Z";
-    std::vector<awb::core::InputCorrectnessRecord> correctness;
-    for (int k = 0; k < outputs; ++k) {
-        model.outputs.push_back({ k, 1000 * (k + 1), 100 * (k + 1), accuracy[static_cast<std::size_t>(k)] });
-        awb::core::InputCorrectnessRecord record;
-        record.outputIndex = k;
-        record.datasetId = datasetId;
-        // Input i is right when its position in a fixed scramble falls below the accuracy.
-        for (int i = 0; i < kTestInputs; ++i)
-            record.correct.push_back(
-                ((i * 37 + k * 11) % kTestInputs) < accuracy[static_cast<std::size_t>(k)] * kTestInputs);
-        correctness.push_back(record);
-    }
-    return awb::db::ModelRepository(store).insert(model, correctness);
-}
-
-std::int64_t addSession(awb::db::Store& store, std::int64_t deviceId, std::int64_t datasetId,
-    const std::vector<std::pair<std::int64_t, std::vector<CellSpec>>>& cells)
-{
-    awb::db::ProfileRepository profiles(store);
-    awb::core::ProfileSessionRecord session;
-    session.deviceId = deviceId;
-    session.datasetId = datasetId;
-    session.startedAt = "2026-12-01T09:00:00Z";
-    profiles.createSession(session);
-    for (const auto& [modelId, specs] : cells) {
-        for (const CellSpec& spec : specs) {
-            awb::core::ProfileCellRecord cell;
-            cell.sessionId = session.id;
-            cell.modelId = modelId;
-            cell.outputIndex = spec.output;
-            cell.powerCapW = spec.capW;
-            cell.latencyMedianMs = spec.latencyMs;
-            cell.powerW = spec.powerW;
-            cell.energyJ = spec.powerW * spec.latencyMs / 1000.0;
-            cell.accuracy = 0.5;
-            cell.replicates = 10;
-            profiles.addCell(cell);
-        }
-    }
-    profiles.finishSession(session.id, awb::core::SessionStatus::Complete, "2026-12-01T09:05:00Z");
-    return session.id;
-}
-
-struct SampleStore {
-    std::int64_t complete = 0;
-    std::int64_t missingCap = 0; // "slow" lacks its 40 W cell
-};
-
-// Three models at caps 20 and 40 W on an emulated device with an 8 W idle power.
-SampleStore makeStore(const std::filesystem::path& file)
-{
-    auto store = awb::db::Store::open(file);
-    awb::core::DeviceRecord device;
-    device.host = "bench-01";
-    device.backend = "emulated";
-    device.emulationJson = R"({"model":"cubic-dvfs","idle_power_w":8.0})";
-    device.createdAt = "2026-12-01T08:00:00Z";
-    const std::int64_t deviceId = awb::db::DeviceRepository(store).upsert(device);
-    awb::core::DatasetRecord dataset;
-    dataset.name = "fashion-mnist";
-    dataset.split = "test";
-    dataset.sampleCount = kTestInputs;
-    const std::int64_t datasetId = awb::db::DatasetRepository(store).upsert(dataset);
-    const std::int64_t fast = addModel(store, datasetId, "fast", 1, { 0.80 });
-    const std::int64_t slow = addModel(store, datasetId, "slow", 1, { 0.92 });
-    const std::int64_t nested = addModel(store, datasetId, "nested", 2, { 0.75, 0.90 });
-    const std::vector<CellSpec> fastCells { { 0, 20.0, 1.6, 18.0 }, { 0, 40.0, 1.0, 35.0 } };
-    const std::vector<CellSpec> slowCells { { 0, 20.0, 8.0, 19.0 }, { 0, 40.0, 5.0, 38.0 } };
-    const std::vector<CellSpec> nestedCells { { 0, 20.0, 1.2, 18.5 }, { 1, 20.0, 6.0, 18.5 }, { 0, 40.0, 0.8, 36.0 },
-        { 1, 40.0, 4.0, 36.0 } };
-    SampleStore ids;
-    ids.complete
-        = addSession(store, deviceId, datasetId, { { fast, fastCells }, { slow, slowCells }, { nested, nestedCells } });
-    ids.missingCap = addSession(
-        store, deviceId, datasetId, { { fast, fastCells }, { slow, { slowCells[0] } }, { nested, nestedCells } });
-    return ids;
-}
+using awb::test::kReplayTestInputs;
+using awb::test::makeReplayStore;
+using awb::test::ReplayStoreIds;
 
 std::size_t lineCount(const std::string& text)
 {
@@ -117,7 +25,7 @@ std::size_t lineCount(const std::string& text)
 
 class IntegrationEvaluateCli : public ::testing::Test {
 protected:
-    void SetUp() override { m_ids = makeStore(db()); }
+    void SetUp() override { m_ids = makeReplayStore(db()); }
     std::string db() const { return (m_dir / "store.sqlite").string(); }
     awb::test::CliResult evaluate(std::vector<std::string> args) const
     {
@@ -127,7 +35,7 @@ protected:
     }
 
     TempDir m_dir;
-    SampleStore m_ids;
+    ReplayStoreIds m_ids;
 };
 
 } // namespace
@@ -160,7 +68,7 @@ TEST_F(IntegrationEvaluateCli, JsonSummaryNormalisedToBothOraclesWithEveryConsta
     EXPECT_EQ(run.at("profile_session"), m_ids.complete);
     EXPECT_TRUE(run.at("emulated").get<bool>());
     EXPECT_EQ(run.at("inputs"), 300);
-    EXPECT_EQ(run.at("test_inputs"), kTestInputs);
+    EXPECT_EQ(run.at("test_inputs"), kReplayTestInputs);
     EXPECT_EQ(run.at("models"), (nlohmann::json { "fast", "slow", "nested" }));
     EXPECT_DOUBLE_EQ(run.at("alert").at("slowdown_filter").at("r").get<double>(), 0.0009);
     EXPECT_DOUBLE_EQ(run.at("alert").at("idle_power_filter").at("initial_w").get<double>(), 8.0); // the device's

@@ -3,22 +3,26 @@
 // the xcb platform (tests/widgets/CMakeLists.txt), so it draws the way a desktop does; the
 // PNGs stay in the build tree for a person to look at.
 
+#include "widgets/compare_page.h"
 #include "widgets/device_page.h"
 #include "widgets/frontier_page.h"
 #include "widgets/history_page.h"
 #include "widgets/main_window.h"
 #include "widgets/models_page.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QImage>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,6 +30,7 @@
 #include <gtest/gtest.h>
 
 #include "sample_store.h"
+#include "tests/support/replay_store.h"
 
 namespace {
 
@@ -53,6 +58,8 @@ bool isBusy(const QWidget* page)
         return models->isLoading();
     if (const auto* device = qobject_cast<const awb::ui::DevicePage*>(page))
         return device->isCollecting();
+    if (const auto* compare = qobject_cast<const awb::ui::ComparePage*>(page))
+        return compare->isLoading() || compare->isRunning();
     return false;
 }
 
@@ -81,6 +88,8 @@ TEST(WidgetsScreenshots, EveryPageOfTheWindowDrawsSomething)
     const awb::test::SampleStore sample = awb::test::createSampleStore(storePath);
     const std::int64_t sessionId = awb::test::addFrontierSession(sample, "2026-02-01T08:00:00Z");
     awb::test::addRun(sample, "alert", "2026-02-02T08:00:00Z", 200);
+    // Profile sessions with per-input correctness, for the Compare page to replay.
+    const awb::test::ReplayStoreIds replay = awb::test::makeReplayStore(storePath);
     const QDir out(QStringLiteral(AWB_SCREENSHOT_DIR));
     ASSERT_TRUE(out.mkpath(QStringLiteral(".")));
 
@@ -91,6 +100,7 @@ TEST(WidgetsScreenshots, EveryPageOfTheWindowDrawsSomething)
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
     QSignalSpy historyLoaded(window.historyPage(), &awb::ui::HistoryPage::historyLoaded);
     QSignalSpy modelsLoaded(window.modelsPage(), &awb::ui::ModelsPage::modelsLoaded);
+    QSignalSpy compareChoices(window.comparePage(), &awb::ui::ComparePage::choicesLoaded);
     ASSERT_TRUE(window.openStore(QString::fromStdString(storePath.string())));
     ASSERT_TRUE(historyLoaded.count() > 0 || historyLoaded.wait(kLoadTimeoutMs));
     ASSERT_TRUE(modelsLoaded.count() > 0 || modelsLoaded.wait(kLoadTimeoutMs));
@@ -98,6 +108,16 @@ TEST(WidgetsScreenshots, EveryPageOfTheWindowDrawsSomething)
     window.frontierPage()->showSession(sessionId);
     ASSERT_TRUE(shown.wait(kLoadTimeoutMs));
     ASSERT_GT(shown.at(0).at(1).toInt(), 0);
+    // The Compare page shows a finished comparison: every environment, a small grid.
+    awb::ui::ComparePage* compare = window.comparePage();
+    ASSERT_TRUE(compareChoices.count() > 0 || compareChoices.wait(kLoadTimeoutMs));
+    compare->sessionChooser()->setCurrentIndex(
+        compare->sessionChooser()->findData(QVariant::fromValue<qint64>(replay.complete)));
+    compare->goalGridEdit()->setText(QStringLiteral("2x2"));
+    compare->inputsSpin()->setValue(500);
+    QSignalSpy compared(compare, &awb::ui::ComparePage::comparisonFinished);
+    ASSERT_TRUE(compare->startComparison()) << compare->lastError().toStdString();
+    ASSERT_TRUE(compared.wait(kLoadTimeoutMs)) << compare->lastError().toStdString();
 
     // Every sidebar entry, so a page added later gets its screenshot too.
     QListWidget* sidebar = window.pageList();
