@@ -3,6 +3,7 @@
 #include "core/power/cap_state.h"
 #include "core/power/power_backend.h"
 #include "database/store.h"
+#include "app/gui_demo.h"
 #include "widgets/color_scheme.h"
 #include "widgets/main_window.h"
 
@@ -18,8 +19,13 @@ namespace {
 
 constexpr const char* kUsage
     = "Usage: alertwb [--version] [FILE]\n"
+      "       alertwb --demo [FOLDER]\n"
       "  FILE       workbench store to open (default: the last one opened, else\n"
       "             $XDG_DATA_HOME/alertwb/workbench.sqlite)\n"
+      "  --demo     the headless tour: profile the shipped zoo, run ALERT live with\n"
+      "             co-runners, compare it with its baselines; prints a summary and\n"
+      "             writes the store, exports and charts into FOLDER (a new one by\n"
+      "             default); runs offscreen when there is no display\n"
       "  --version  print the version and exit\n"
       "Without a display, run with QT_QPA_PLATFORM=offscreen.\n"
       "ALERTWB_COLOR_SCHEME=light|dark overrides the desktop's light/dark setting.\n";
@@ -56,9 +62,26 @@ int main(int argc, char* argv[])
         }
     }
 
+    const bool demo = argc >= 2 && std::strcmp(argv[1], "--demo") == 0;
+    const bool noDisplay = qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    if (demo) {
+        if (argc > 3) {
+            std::fprintf(stderr, "alertwb: --demo takes at most one FOLDER\n%s", kUsage);
+            return 2;
+        }
+        if (noDisplay)
+            qputenv("QT_QPA_PLATFORM", "offscreen"); // the demo draws its charts into files
+        restorePendingCaps(); // says on stderr what it restored
+        QApplication app(argc, argv);
+        QApplication::setOrganizationName(QStringLiteral("ALERT Workbench"));
+        QApplication::setApplicationName(QStringLiteral("alertwb"));
+        QApplication::setApplicationVersion(QStringLiteral(AWB_VERSION));
+        return awb::app::runHeadlessDemo(argc == 3 ? QString::fromLocal8Bit(argv[2]) : QString());
+    }
+
     // Without this check Qt aborts with a long plugin message; say what to do instead.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
-        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+    if (noDisplay) {
         std::fputs("alertwb: no display (DISPLAY and WAYLAND_DISPLAY are unset); set QT_QPA_PLATFORM=offscreen "
                    "to run headless, or use alertwb-cli\n",
             stderr);

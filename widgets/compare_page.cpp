@@ -74,11 +74,6 @@ namespace {
         return view;
     }
 
-    ComparisonMetric metricOf(ComparePage::Chart which)
-    {
-        return which == ComparePage::Chart::Energy ? ComparisonMetric::Energy : ComparisonMetric::Error;
-    }
-
     // csv, json, md or tex, as `alertwb-cli export --format` names them.
     std::optional<db::ExportFormat> tableFormatOf(const QString& path)
     {
