@@ -11,14 +11,18 @@ set(CPACK_PACKAGE_NAME alertwb)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "ALERT Workbench")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "workbench for DNN inference under accuracy, latency and energy goals")
-set(CPACK_PACKAGE_DESCRIPTION
-    "ALERT Workbench profiles candidate DNNs, traditional ones and anytime networks, across system "
-    "power caps (RAPL, NVML or an emulated device) into an SQLite store, shows the accuracy, latency "
-    "and energy frontiers, exports profile tables, and runs the ALERT controller live against a "
-    "workload. It ships a trained model zoo for Fashion-MNIST.\n"
-    ".\n"
-    "The package holds the Qt workbench (alertwb), the headless alertwb-cli for target devices, and "
-    "alertwb-powerd, a root helper that sets power caps for members of the alertwb group.")
+# One string (a list would join its parts with ';'); CPack indents each line of the control
+# file's Description and turns an empty line into " .".
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+    "ALERT Workbench profiles candidate DNNs, traditional ones and anytime\n"
+    "networks, across system power caps (RAPL, NVML or an emulated device) into\n"
+    "an SQLite store, shows the accuracy, latency and energy frontiers, exports\n"
+    "profile tables, and runs the ALERT controller live against a workload. It\n"
+    "ships a trained model zoo for Fashion-MNIST.\n"
+    "\n"
+    "The package holds the Qt workbench (alertwb), the headless alertwb-cli for\n"
+    "target devices, and alertwb-powerd, a root helper that sets power caps for\n"
+    "members of the alertwb group.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # The dev and release trees carry symbols (RelWithDebInfo in dev); the package does not need them.
 set(CPACK_STRIP_FILES ON)
