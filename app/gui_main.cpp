@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QStatusBar>
 #include <QStringList>
 
@@ -93,6 +94,10 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QStringLiteral("ALERT Workbench"));
     QApplication::setApplicationName(QStringLiteral("alertwb"));
     QApplication::setApplicationVersion(QStringLiteral(AWB_VERSION));
+    // Ties the windows to the installed desktop entry (Wayland app id, taskbar grouping).
+    QGuiApplication::setDesktopFileName(QStringLiteral(AWB_APP_ID));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral(AWB_APP_ID), QIcon(QStringLiteral(":/icons/" AWB_APP_ID ".svg"))));
 
     QCommandLineParser parser;
     parser.addPositionalArgument(

@@ -13,6 +13,7 @@ packages=(
     clang libclang-rt-14-dev
     dataset-fashion-mnist
     xvfb xauth
+    desktop-file-utils appstream groff-base
 )
 
 missing=()
