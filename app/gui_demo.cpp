@@ -83,21 +83,19 @@ namespace {
             throw std::runtime_error("cannot write " + path.toStdString());
     }
 
-    QString percent(double fraction)
-    {
-        return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1);
-    }
+    QString percent(double fraction) { return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1); }
 
 } // namespace
 
 int runHeadlessDemo(QString folder)
 {
     if (folder.isEmpty())
-        folder = QStringLiteral("alertwb-demo-%1").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+        folder = QStringLiteral("alertwb-demo-%1")
+                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     const QDir out(QFileInfo(folder).absoluteFilePath());
     if (out.exists() && !out.isEmpty()) {
-        std::fprintf(stderr, "alertwb: %s is not empty; the demo writes into a new or empty folder\n",
-            qPrintable(out.path()));
+        std::fprintf(
+            stderr, "alertwb: %s is not empty; the demo writes into a new or empty folder\n", qPrintable(out.path()));
         return 2;
     }
     if (!out.mkpath(QStringLiteral("."))) {
@@ -132,9 +130,14 @@ int runHeadlessDemo(QString folder)
     say(QStringLiteral("1/3 profiling the shipped zoo across power caps"));
     const QProgressBar* sweepProgress = window.profilePage()->progressBar();
     if (!waitFor([&] { return profileEnded; },
-            [&] { return QStringLiteral("profiled %1 of %2 cells").arg(sweepProgress->value()).arg(sweepProgress->maximum()); })
+            [&] {
+                return QStringLiteral("profiled %1 of %2 cells")
+                    .arg(sweepProgress->value())
+                    .arg(sweepProgress->maximum());
+            })
         || !failure.isEmpty() || profileCancelled || sessionId == 0) {
-        say(QStringLiteral("the profile did not finish: %1").arg(failure.isEmpty() ? QStringLiteral("timed out") : failure));
+        say(QStringLiteral("the profile did not finish: %1")
+                .arg(failure.isEmpty() ? QStringLiteral("timed out") : failure));
         return 1;
     }
 
@@ -164,8 +167,7 @@ int runHeadlessDemo(QString folder)
         say(live.statusText());
         return 1;
     }
-    if (!waitFor([&] { return runEnded; }, [&] { return live.countersText(); }) || runId == 0
-        || live.data().empty()) {
+    if (!waitFor([&] { return runEnded; }, [&] { return live.countersText(); }) || runId == 0 || live.data().empty()) {
         say(QStringLiteral("the live run did not finish: %1").arg(live.statusText()));
         return 1;
     }
@@ -179,7 +181,8 @@ int runHeadlessDemo(QString folder)
     waitFor([&] { return choices || !compare.isLoading(); }, {});
     compare.goalGridEdit()->setText(QString::fromLatin1(kGoalGrid));
     compare.inputsSpin()->setValue(kComparisonInputs);
-    for (const core::ContentionKind kind : { core::ContentionKind::Alone, core::ContentionKind::Memory, core::ContentionKind::Compute })
+    for (const core::ContentionKind kind :
+        { core::ContentionKind::Alone, core::ContentionKind::Memory, core::ContentionKind::Compute })
         compare.environmentCheck(kind)->setChecked(true);
     const int runRow = compare.runChooser()->findData(QVariant::fromValue<qint64>(runId));
     compare.recordedRunCheck()->setChecked(runRow >= 0);
@@ -200,7 +203,11 @@ int runHeadlessDemo(QString folder)
     }
     const QProgressBar* compareProgress = compare.progressBar();
     if (!waitFor([&] { return compared; },
-            [&] { return QStringLiteral("replayed %1 of %2 settings").arg(compareProgress->value()).arg(compareProgress->maximum()); })
+            [&] {
+                return QStringLiteral("replayed %1 of %2 settings")
+                    .arg(compareProgress->value())
+                    .arg(compareProgress->maximum());
+            })
         || !compareFailure.isEmpty() || !compare.result()) {
         say(QStringLiteral("the comparison did not finish: %1").arg(compareFailure));
         return 1;
@@ -242,8 +249,9 @@ int runHeadlessDemo(QString folder)
         return 1;
     }
     window.pageList()->setCurrentRow(window.pages()->indexOf(&compare));
-    for (const auto& [which, name] : { std::pair { ui::ComparePage::Chart::Energy, QStringLiteral("comparison-energy") },
-             std::pair { ui::ComparePage::Chart::Error, QStringLiteral("comparison-error") } }) {
+    for (const auto& [which, name] :
+        { std::pair { ui::ComparePage::Chart::Energy, QStringLiteral("comparison-energy") },
+            std::pair { ui::ComparePage::Chart::Error, QStringLiteral("comparison-error") } }) {
         for (const bool svg : { false, true }) {
             const QString path = out.filePath(name + (svg ? QStringLiteral(".svg") : QStringLiteral(".png")));
             if (!(svg ? compare.exportChartSvg(which, path) : compare.exportChartPng(which, path))) {

@@ -48,6 +48,8 @@ LivePage::LivePage(QWidget* parent)
 {
     // The controllers a live run can use; "fixed:MODEL@CAP" is typed in full (e.g. fixed:cnn-l@40).
     m_controller->setEditable(true);
+    m_controller->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_controller->setMinimumContentsLength(12);
     for (const std::string& name : db::liveControllerNames()) {
         if (name.rfind("fixed:", 0) != 0)
             m_controller->addItem(QString::fromStdString(name));
@@ -68,16 +70,18 @@ LivePage::LivePage(QWidget* parent)
     m_accuracyPercent->setDecimals(1);
     m_accuracyPercent->setSuffix(QStringLiteral(" %"));
     m_accuracyPercent->setValue(85.0);
-    m_scenario->addItem(QStringLiteral("Single stream (period = deadline)"), QStringLiteral("single-stream"));
-    m_scenario->addItem(QStringLiteral("Server (Poisson arrivals)"), QStringLiteral("server"));
+    m_scenario->addItem(QStringLiteral("Single stream"), QStringLiteral("single-stream"));
+    m_scenario->addItem(QStringLiteral("Server (Poisson)"), QStringLiteral("server"));
+    m_scenario->setToolTip(QStringLiteral("Single stream: one input per deadline period. Server: Poisson arrivals at "
+                                          "the rate below."));
     m_rate->setRange(0.1, 100'000.0);
     m_rate->setDecimals(1);
-    m_rate->setSuffix(QStringLiteral(" inputs/s"));
+    m_rate->setSuffix(QStringLiteral(" /s"));
     m_rate->setValue(100.0);
-    m_inputs->setRange(1, 100'000'000);
+    m_inputs->setRange(1, 10'000'000);
     m_inputs->setGroupSeparatorShown(true);
     m_inputs->setValue(3000);
-    m_contention->setPlaceholderText(QStringLiteral("none, or e.g. memory@1000-2000,compute@2500-3000"));
+    m_contention->setPlaceholderText(QStringLiteral("none, or memory@1000-2000"));
     m_contention->setText(QStringLiteral("memory@1000-2000"));
     m_contention->setToolTip(QStringLiteral("Co-runners by input: memory- or compute-bound, from input A to B"));
     m_stop->setEnabled(false);
@@ -90,11 +94,14 @@ LivePage::LivePage(QWidget* parent)
     m_status->setText(QStringLiteral("Set the goals and press Start."));
     m_counters->setObjectName(QStringLiteral("liveCounters"));
     m_counters->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Long lines wrap rather than set the window's minimum width.
+    for (QLabel* label : { m_banner, m_status, m_counters })
+        label->setWordWrap(true);
 
     auto* goals = new QFormLayout;
     goals->addRow(QStringLiteral("Goal"), m_goalMode);
     goals->addRow(QStringLiteral("Deadline"), m_deadlineMs);
-    goals->addRow(QStringLiteral("Energy budget / input"), m_budgetJ);
+    goals->addRow(QStringLiteral("Budget / input"), m_budgetJ);
     goals->addRow(QStringLiteral("Accuracy goal"), m_accuracyPercent);
     auto* workload = new QFormLayout;
     workload->addRow(QStringLiteral("Controller"), m_controller);
@@ -102,19 +109,19 @@ LivePage::LivePage(QWidget* parent)
     workload->addRow(QStringLiteral("Rate"), m_rate);
     workload->addRow(QStringLiteral("Inputs"), m_inputs);
     workload->addRow(QStringLiteral("Co-runners"), m_contention);
-    auto* buttons = new QVBoxLayout;
+    auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_applyGoals);
-    buttons->addWidget(m_export);
     buttons->addStretch(1);
+    buttons->addWidget(m_export);
     auto* form = new QHBoxLayout;
     form->addLayout(goals, 1);
     form->addLayout(workload, 1);
-    form->addLayout(buttons);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addLayout(buttons);
     layout->addWidget(m_banner);
     layout->addWidget(m_status);
     layout->addWidget(m_counters);

@@ -18,6 +18,7 @@
 #include <QLineSeries>
 #include <QPainter>
 #include <QScatterSeries>
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -76,6 +77,30 @@ namespace {
 
     // Points without a line: one chart item paints them all, where a QScatterSeries makes a
     // graphics item per point, which costs several times more per redraw.
+    // Changes only what differs: each change lays the chart out again and re-typesets the axis's
+    // labels, the larger part of a redraw's cost when done every tick.
+    void setAxis(QValueAxis* axis, double low, double high, double tick)
+    {
+        if (axis->min() != low || axis->max() != high)
+            axis->setRange(low, high);
+        if (axis->tickType() != QValueAxis::TicksDynamic)
+            axis->setTickType(QValueAxis::TicksDynamic);
+        if (axis->tickAnchor() != 0.0)
+            axis->setTickAnchor(0.0);
+        if (axis->tickInterval() != tick)
+            axis->setTickInterval(tick);
+    }
+
+    // [low, high] rounded out to whole ticks of a 1-2-5 step, about five of them; a range that
+    // grows a little keeps its axis, so most redraws change none.
+    void setNiceAxis(QValueAxis* axis, double low, double high)
+    {
+        if (!(high > low))
+            high = low + 1.0;
+        const double tick = niceStep((high - low) / 5.0);
+        setAxis(axis, std::floor(low / tick) * tick, std::ceil(high / tick) * tick, tick);
+    }
+
     QLineSeries* dots(const QString& name, qreal size)
     {
         auto* series = new QLineSeries;
@@ -128,12 +153,11 @@ namespace {
                     low = std::min(low, p.y()), high = std::max(high, p.y());
             }
         }
-        // From 0 (or below when something is negative) to the top plus 8 %.
+        // From 0 (or below when something is negative) to the top, in whole ticks.
         void applyFromZero(QValueAxis* axis, double fallbackHigh) const
         {
-            const double top = std::isfinite(high) && high > 0.0 ? high * 1.08 : fallbackHigh;
-            axis->setRange(std::isfinite(low) ? std::min(0.0, low) : 0.0, top);
-            axis->applyNiceNumbers();
+            const double top = std::isfinite(high) && high > 0.0 ? high : fallbackHigh;
+            setNiceAxis(axis, std::isfinite(low) ? std::min(0.0, low) : 0.0, top);
         }
     };
 
@@ -175,10 +199,16 @@ RunChartsView::RunChartsView(QWidget* parent)
     controls->addWidget(m_window);
     controls->addStretch(1);
 
-    auto* grid = new QGridLayout;
+    // The charts scroll when the window is smaller than they need, so the window can shrink.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* charts = new QWidget(scroll);
+    auto* grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(4);
     for (const Chart chart : kCharts) {
-        auto* view = new QChartView(new QChart, this);
+        auto* view = new QChartView(new QChart, charts);
         view->setObjectName(fileStem(chart) + QStringLiteral("Chart"));
         view->setRenderHint(QPainter::Antialiasing);
         view->setMinimumSize(300, 200);
@@ -192,7 +222,8 @@ RunChartsView::RunChartsView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
-    layout->addLayout(grid, 1);
+    scroll->setWidget(charts);
+    layout->addWidget(scroll, 1);
     buildCharts();
     followPalette();
 }
@@ -398,14 +429,22 @@ void RunChartsView::draw(
     }
     if (xHigh <= xLow)
         xHigh = xLow + 1.0;
-    // The data's own range, with ticks at round inputs (nice numbers would widen the range).
-    const double tick = niceStep((xHigh - xLow) / 6.0);
-    for (QValueAxis* x : m_xAxes) {
-        x->setRange(xLow, xHigh);
-        x->setTickType(QValueAxis::TicksDynamic);
-        x->setTickAnchor(0.0);
-        x->setTickInterval(tick);
+    // The x range moves in whole steps, not with every input, so most redraws leave the axes
+    // alone: a window of the last N inputs slides in tenths of N, the whole run grows a tick at
+    // a time.
+    const std::int64_t lastInputs = window();
+    double xStart = xLow;
+    double xEnd = xHigh;
+    if (lastInputs > 0 && xHigh - xLow + 1.0 >= static_cast<double>(lastInputs)) {
+        const double slide = niceStep(static_cast<double>(lastInputs) / 10.0);
+        xEnd = std::ceil((xHigh + 1.0) / slide) * slide;
+        xStart = xEnd - static_cast<double>(lastInputs);
+    } else {
+        xEnd = std::ceil(xHigh / niceStep((xHigh - xLow) / 6.0)) * niceStep((xHigh - xLow) / 6.0);
     }
+    const double tick = niceStep((xEnd - xStart) / 6.0);
+    for (QValueAxis* x : m_xAxes)
+        setAxis(x, xStart, xEnd, tick);
 
     const bool overlaid = overlay != nullptr;
     const QString overlayLabel = overlayName.isEmpty() ? QStringLiteral("overlay") : overlayName;
@@ -440,8 +479,7 @@ void RunChartsView::draw(
     xi.add(observed);
     xi.add(meanB);
     QValueAxis* xiAxis = m_yAxes[index(Chart::Slowdown)];
-    xiAxis->setRange(0.0, std::isfinite(xi.high) ? xi.high * 1.08 : 2.0);
-    xiAxis->applyNiceNumbers();
+    setNiceAxis(xiAxis, 0.0, std::isfinite(xi.high) ? xi.high : 2.0);
     const double shadeTop = xiAxis->max(); // the phases shade the whole height
     RunTrace contention;
     contention.kind = RunTrace::Kind::Shade;
@@ -518,7 +556,9 @@ void RunChartsView::draw(
         for (qsizetype row = 0; row < labels.size(); ++row)
             m_configurationAxis->append(labels[row], static_cast<double>(row));
     }
-    m_configurationAxis->setRange(-0.5, std::max<double>(0.5, static_cast<double>(labels.size()) - 0.5));
+    const double rows = std::max<double>(0.5, static_cast<double>(labels.size()) - 0.5);
+    if (m_configurationAxis->min() != -0.5 || m_configurationAxis->max() != rows)
+        m_configurationAxis->setRange(-0.5, rows);
     traces[index(Chart::Configuration)] = { lineOf(m_configuration, stepPoints(a, [&rowOfA](const RunChartPoint& p) {
         return static_cast<double>(rowOfA[static_cast<std::size_t>(p.configuration)]);
     })) };
@@ -548,7 +588,7 @@ void RunChartsView::draw(
     const QList<QPointF> accuracyGoal = stepPoints(a, [](const RunChartPoint& p) {
         return p.goals.mode == core::GoalMode::MinimizeEnergy ? 100.0 * p.goals.accuracyGoal : std::nan("");
     });
-    m_yAxes[index(Chart::Accuracy)]->setRange(0.0, 100.0);
+    setAxis(m_yAxes[index(Chart::Accuracy)], 0.0, 100.0, 25.0);
     traces[index(Chart::Accuracy)] = { lineOf(m_accuracy, accuracy), lineOf(m_accuracyGoal, accuracyGoal) };
     if (overlaid) {
         traces[index(Chart::Accuracy)].push_back(

@@ -50,8 +50,11 @@ RunPage::RunPage(QWidget* parent)
 {
     m_runBox->setObjectName(QStringLiteral("runBox"));
     m_overlayBox->setObjectName(QStringLiteral("overlayBox"));
-    m_runBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_overlayBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Long run descriptions must not set the window's minimum width.
+    for (QComboBox* box : { m_runBox, m_overlayBox }) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(16);
+    }
     m_export->setEnabled(false);
     m_title->setObjectName(QStringLiteral("runTitle"));
     m_title->setWordWrap(true);
@@ -60,6 +63,8 @@ RunPage::RunPage(QWidget* parent)
     m_banner->setText(QStringLiteral("emulated power: caps, power and energy come from the emulated DVFS model"));
     m_counters->setObjectName(QStringLiteral("runCounters"));
     m_counters->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    for (QLabel* label : { m_banner, m_status, m_counters })
+        label->setWordWrap(true);
     m_status->setObjectName(QStringLiteral("runStatus"));
     m_status->setText(QStringLiteral("No store open"));
 

@@ -1,7 +1,9 @@
 #include "widgets/run_trace_item.h"
 
 #include <QChart>
+#include <QPaintEngine>
 #include <QPainter>
+#include <QPixmap>
 #include <QValueAxis>
 
 #include <cmath>
@@ -79,6 +81,28 @@ void RunTraceItem::plotAreaChanged(const QRectF& plotArea)
     update();
 }
 
+const QPixmap& RunTraceItem::dotPixmap(const RunTrace& trace, qreal devicePixelRatio)
+{
+    const QColor colour = trace.brush.color();
+    for (const Dot& dot : m_dots) {
+        if (dot.colour == colour && dot.sizePx == trace.dotSizePx && dot.devicePixelRatio == devicePixelRatio)
+            return dot.pixmap;
+    }
+    const int side = static_cast<int>(std::ceil(trace.dotSizePx * devicePixelRatio));
+    QPixmap pixmap(side, side);
+    pixmap.setDevicePixelRatio(devicePixelRatio);
+    pixmap.fill(Qt::transparent);
+    {
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(colour);
+        painter.drawEllipse(QRectF(0.0, 0.0, trace.dotSizePx, trace.dotSizePx));
+    }
+    m_dots.push_back(Dot { colour, trace.dotSizePx, devicePixelRatio, pixmap });
+    return m_dots.back().pixmap;
+}
+
 QRectF RunTraceItem::boundingRect() const { return m_plotArea; }
 
 void RunTraceItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
@@ -108,9 +132,22 @@ void RunTraceItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWi
             break;
         }
         case RunTrace::Kind::Dots: {
+            // Raster painters blit one pre-drawn dot per point (an ellipse is flattened to a
+            // polygon every time); vector painters (SVG export) get real circles.
+            const bool raster
+                = painter->paintEngine() != nullptr && painter->paintEngine()->type() == QPaintEngine::Raster;
+            const qreal r = trace.dotSizePx / 2.0;
+            if (raster) {
+                const QPixmap& dot = dotPixmap(trace, painter->device()->devicePixelRatioF());
+                const QPointF offset(r, r);
+                for (const QPointF& p : mapped) {
+                    if (std::isfinite(p.x()) && std::isfinite(p.y()))
+                        painter->drawPixmap(p - offset, dot);
+                }
+                break;
+            }
             painter->setPen(Qt::NoPen);
             painter->setBrush(trace.brush);
-            const qreal r = trace.dotSizePx / 2.0;
             for (const QPointF& p : mapped) {
                 if (std::isfinite(p.x()) && std::isfinite(p.y()))
                     painter->drawEllipse(p, r, r);

@@ -3,8 +3,10 @@
 #include <QBrush>
 #include <QGraphicsObject>
 #include <QPen>
+#include <QPixmap>
 #include <QPolygonF>
 
+#include <deque>
 #include <vector>
 
 class QChart;
@@ -56,12 +58,22 @@ public:
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
 private:
+    // A dot as a raster painter blits it, drawn once per colour, size and device pixel ratio.
+    struct Dot {
+        QColor colour;
+        qreal sizePx = 0.0;
+        qreal devicePixelRatio = 1.0;
+        QPixmap pixmap;
+    };
+
     void plotAreaChanged(const QRectF& plotArea);
+    const QPixmap& dotPixmap(const RunTrace& trace, qreal devicePixelRatio);
 
     QValueAxis* m_x;
     QValueAxis* m_y;
     QRectF m_plotArea;
     std::vector<RunTrace> m_traces;
+    std::deque<Dot> m_dots; // a deque: references handed out stay valid as it grows
 };
 
 } // namespace awb::ui
