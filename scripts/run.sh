@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# First README command: install what is missing, build, and start the workbench on the
-# default store. With a display this opens the GUI; without one it runs the headless
-# checks (doctor and a store summary). An optional argument names the store file.
+# First README command: install what is missing, build, and start the workbench.
+# With a display it opens the GUI on the default store (a first start profiles the shipped zoo
+# with a progress bar, then opens the Live page ready to Start). Without one it runs the headless
+# demo: profile the zoo, run ALERT live against a workload with co-runners, compare it with its
+# baselines, print a summary and write the store, exports and chart PNGs into a new folder.
+# An optional argument names the store file (GUI) or the demo's folder (no display).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -11,10 +14,6 @@ bin=build/dev/app
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != offscreen ]; then
     exec "$bin/alertwb" "$@"
 fi
-echo "No display: running the headless workbench (alertwb-cli)." >&2
-store=()
-if [ $# -gt 0 ]; then
-    store=(--db "$1")
-fi
-"$bin/alertwb-cli" "${store[@]}" doctor
-"$bin/alertwb-cli" "${store[@]}" summary
+echo "No display: running the headless demo (alertwb --demo); about two minutes." >&2
+"$bin/alertwb-cli" doctor
+exec "$bin/alertwb" --demo "$@"

@@ -87,16 +87,18 @@ LivePage::LivePage(QWidget* parent)
     m_stop->setEnabled(false);
     m_applyGoals->setEnabled(false);
     m_export->setEnabled(false);
-    m_banner->setObjectName(QStringLiteral("emulatedBanner"));
-    m_banner->setVisible(false);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fff3c4; color: #5a4500; padding: 4px; }"));
+    m_banner->setObjectName(QStringLiteral("powerBanner"));
+    m_banner->setText(QStringLiteral("Power: the run's backend says whether caps and energy are measured or modelled"));
+    m_banner->setStyleSheet(QStringLiteral("QLabel { padding: 4px; }"));
     m_status->setObjectName(QStringLiteral("liveStatus"));
     m_status->setText(QStringLiteral("Set the goals and press Start."));
     m_counters->setObjectName(QStringLiteral("liveCounters"));
     m_counters->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // Long lines wrap rather than set the window's minimum width.
+    // One line each, whatever the text: they change with every redraw, and a label that wrapped
+    // or set the window's minimum width would lay the page (and its six charts) out again each
+    // time. Too long a line is cut at the window's edge.
     for (QLabel* label : { m_banner, m_status, m_counters })
-        label->setWordWrap(true);
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
 
     auto* goals = new QFormLayout;
     goals->addRow(QStringLiteral("Goal"), m_goalMode);
@@ -247,9 +249,16 @@ void LivePage::onStarted(const db::LiveRunStart& start)
     counters.inputsTotal = start.run.inputCount;
     m_data.setCounters(counters);
     m_runName = QStringLiteral("run %1").arg(m_runId);
-    m_banner->setText(QStringLiteral("emulated power: caps, power and energy are modelled (%1), not measured")
-                          .arg(QString::fromStdString(start.deviceDescription)));
-    m_banner->setVisible(start.emulated);
+    m_emulated = start.emulated;
+    if (start.emulated) {
+        m_banner->setText(QStringLiteral("emulated power: caps, power and energy are modelled (%1), not measured")
+                              .arg(QString::fromStdString(start.deviceDescription)));
+        m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fff3c4; color: #5a4500; padding: 4px; }"));
+    } else {
+        m_banner->setText(QStringLiteral("Power: %1 on %2, measured")
+                              .arg(QString::fromStdString(start.backend), QString::fromStdString(start.deviceDescription)));
+        m_banner->setStyleSheet(QStringLiteral("QLabel { padding: 4px; }"));
+    }
     m_status->setText(
         QStringLiteral("Run %1: %2 · %3 · %4 candidates")
             .arg(m_runId)
@@ -291,7 +300,7 @@ void LivePage::redraw()
 void LivePage::updateCounters()
 {
     const RunChartData::Counters& c = m_data.counters();
-    const bool emulated = m_banner->isVisible();
+    const bool emulated = m_emulated;
     m_counters->setText(QStringLiteral("Inputs %L1 / %L2 · deadline misses %3 · energy %4 J/input%5 · accuracy %6 · "
                                        "goal violations %7 · dropped notifications %L8")
                             .arg(c.inputs)

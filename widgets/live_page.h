@@ -95,6 +95,7 @@ private:
     bool m_dirty = false;
     int m_redraws = 0;
     qint64 m_runId = 0;
+    bool m_emulated = false; // the run's backend models its power
     QString m_runName;
 
     QComboBox* m_controller = nullptr;
