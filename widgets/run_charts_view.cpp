@@ -110,12 +110,11 @@ namespace {
         return series;
     }
 
-    QLineSeries* line(const QString& name, const QColor& colour, qreal width, Qt::PenStyle style = Qt::SolidLine)
+    // A legend entry; styleSeries() gives it its pen.
+    QLineSeries* line(const QString& name)
     {
         auto* series = new QLineSeries;
         series->setName(name);
-        QPen pen(colour, width, style);
-        series->setPen(pen);
         return series;
     }
 
@@ -281,44 +280,44 @@ void RunChartsView::buildCharts()
     m_band = new QAreaSeries(m_bandUpper, m_bandLower);
     m_band->setName(QStringLiteral("±2σ"));
     add(Chart::Slowdown, m_band);
-    m_xiMean = line(QStringLiteral("estimate"), kPrimary, 1.6);
+    m_xiMean = line(QStringLiteral("estimate"));
     add(Chart::Slowdown, m_xiMean);
     m_xiObserved = dots(QStringLiteral("observed"), 4.0);
     add(Chart::Slowdown, m_xiObserved);
-    m_xiMeanOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    m_xiMeanOverlay = line(QString());
     add(Chart::Slowdown, m_xiMeanOverlay);
 
-    m_latency = line(QStringLiteral("latency"), kPrimary, 1.0);
+    m_latency = line(QStringLiteral("latency"));
     add(Chart::Latency, m_latency);
     m_misses = dots(QStringLiteral("missed"), 5.0);
     add(Chart::Latency, m_misses);
-    m_deadline = line(QStringLiteral("deadline"), kGoal, 1.5, Qt::DashLine); // drawn over the markers
+    m_deadline = line(QStringLiteral("deadline")); // drawn over the markers
     add(Chart::Latency, m_deadline);
-    m_latencyOverlay = line(QString(), kOverlay, 1.0, Qt::DashLine);
+    m_latencyOverlay = line(QString());
     add(Chart::Latency, m_latencyOverlay);
 
-    m_cap = line(QStringLiteral("cap"), kPrimary, 1.6);
+    m_cap = line(QStringLiteral("cap"));
     add(Chart::PowerCap, m_cap);
-    m_capOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    m_capOverlay = line(QString());
     add(Chart::PowerCap, m_capOverlay);
 
-    m_configuration = line(QStringLiteral("configuration"), kPrimary, 1.6);
+    m_configuration = line(QStringLiteral("configuration"));
     add(Chart::Configuration, m_configuration);
-    m_configurationOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    m_configurationOverlay = line(QString());
     add(Chart::Configuration, m_configurationOverlay);
 
-    m_energy = line(QStringLiteral("energy"), kPrimary, 1.0);
+    m_energy = line(QStringLiteral("energy"));
     add(Chart::Energy, m_energy);
-    m_budget = line(QStringLiteral("budget"), kGoal, 1.5, Qt::DashLine);
+    m_budget = line(QStringLiteral("budget"));
     add(Chart::Energy, m_budget);
-    m_energyOverlay = line(QString(), kOverlay, 1.0, Qt::DashLine);
+    m_energyOverlay = line(QString());
     add(Chart::Energy, m_energyOverlay);
 
-    m_accuracy = line(QStringLiteral("accuracy"), kPrimary, 1.6);
+    m_accuracy = line(QStringLiteral("accuracy"));
     add(Chart::Accuracy, m_accuracy);
-    m_accuracyGoal = line(QStringLiteral("accuracy goal"), kGoal, 1.5, Qt::DashLine);
+    m_accuracyGoal = line(QStringLiteral("accuracy goal"));
     add(Chart::Accuracy, m_accuracyGoal);
-    m_accuracyOverlay = line(QString(), kOverlay, 1.4, Qt::DashLine);
+    m_accuracyOverlay = line(QString());
     add(Chart::Accuracy, m_accuracyOverlay);
 
     m_yAxes[index(Chart::Slowdown)]->setTitleText(QStringLiteral("ξ"));

@@ -2,9 +2,7 @@
 // shipped models (emulated backend): a live run with co-runners started from the form, its goals
 // changed mid-run, stopped, its charts exported; then reopened from History on the Runs page
 // with the same steps, and a second run overlaid on it.
-#include "database/profile_sweep.h"
 #include "database/repositories.h"
-#include "database/shipped_models.h"
 #include "widgets/history_model.h"
 #include "widgets/history_page.h"
 #include "widgets/live_page.h"
@@ -32,6 +30,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/widgets/profiled_store.h"
+
 namespace {
 
 using awb::ui::LivePage;
@@ -49,17 +49,7 @@ protected:
         ASSERT_TRUE(m_dir.isValid());
         qputenv("ALERTWB_STATE_DIR", m_dir.filePath(QStringLiteral("state")).toUtf8());
         m_store = m_dir.filePath(QStringLiteral("live.sqlite"));
-        auto store = awb::db::Store::open(m_store.toStdString());
-        ASSERT_EQ(awb::db::installShippedModelsIfPresent(store).added, 6U);
-        awb::db::ProfileSweepRequest sweep;
-        sweep.modelNames = { "cnn-xs", "anytime-width4" };
-        sweep.capsW = { 20.0, 65.0 };
-        sweep.backend = "emulated";
-        sweep.warmup = 2;
-        sweep.replicates = 20;
-        sweep.evalSamples = 500;
-        awb::db::ProfileSweepObserver quiet;
-        awb::db::runProfileSweep(store, sweep, quiet);
+        awb::test::profileShippedModels(m_store.toStdString(), { "cnn-xs", "anytime-width4" });
     }
     void TearDown() override { qunsetenv("ALERTWB_STATE_DIR"); }
 

@@ -1,9 +1,7 @@
 // The GUI's end of a live run: the shipped zoo profiled on the emulated backend, then real live
 // runs driven from the GUI thread — progress coalesced by the timer with an exact skipped count,
 // a goal change mid-run, Stop, and a refusal.
-#include "database/profile_sweep.h"
 #include "database/repositories.h"
-#include "database/shipped_models.h"
 #include "widgets/live_run_runner.h"
 
 #include <QElapsedTimer>
@@ -11,6 +9,8 @@
 #include <QTest>
 
 #include <gtest/gtest.h>
+
+#include "tests/widgets/profiled_store.h"
 #include <optional>
 
 namespace {
@@ -26,17 +26,7 @@ protected:
         ASSERT_TRUE(m_dir.isValid());
         qputenv("ALERTWB_STATE_DIR", m_dir.filePath(QStringLiteral("state")).toUtf8());
         m_store = m_dir.filePath(QStringLiteral("live.sqlite"));
-        auto store = awb::db::Store::open(m_store.toStdString());
-        ASSERT_EQ(awb::db::installShippedModelsIfPresent(store).added, 6U);
-        awb::db::ProfileSweepRequest sweep;
-        sweep.modelNames = { "cnn-xs", "anytime-width4" };
-        sweep.capsW = { 20.0, 65.0 };
-        sweep.backend = "emulated";
-        sweep.warmup = 2;
-        sweep.replicates = 20;
-        sweep.evalSamples = 500;
-        awb::db::ProfileSweepObserver quiet;
-        awb::db::runProfileSweep(store, sweep, quiet);
+        awb::test::profileShippedModels(m_store.toStdString(), { "cnn-xs", "anytime-width4" });
     }
     void TearDown() override { qunsetenv("ALERTWB_STATE_DIR"); }
 

@@ -1,8 +1,6 @@
 // Screenshots of the Live page during a real run with co-runners, and of the Runs page with two
 // runs overlaid, drawn by the xcb platform on a virtual X server (xvfb-run), into
 // AWB_SCREENSHOT_DIR for a person to look at.
-#include "database/profile_sweep.h"
-#include "database/shipped_models.h"
 #include "widgets/live_page.h"
 #include "widgets/live_run_runner.h"
 #include "widgets/main_window.h"
@@ -15,8 +13,8 @@
 #include <QDoubleSpinBox>
 #include <QGuiApplication>
 #include <QImage>
-#include <QListWidget>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -25,6 +23,8 @@
 #include <QTest>
 
 #include <gtest/gtest.h>
+
+#include "tests/widgets/profiled_store.h"
 
 namespace {
 
@@ -53,19 +53,8 @@ TEST(WidgetsScreenshots, LivePageDuringContentionAndRunsPageOverlay)
     ASSERT_TRUE(dir.isValid());
     qputenv("ALERTWB_STATE_DIR", dir.filePath(QStringLiteral("state")).toUtf8());
     const QString storePath = dir.filePath(QStringLiteral("live.sqlite"));
-    {
-        auto store = awb::db::Store::open(storePath.toStdString());
-        ASSERT_EQ(awb::db::installShippedModelsIfPresent(store).added, 6U);
-        awb::db::ProfileSweepRequest sweep;
-        sweep.modelNames = { "cnn-xs", "cnn-s", "anytime-width4" };
-        sweep.capsW = { 20.0, 40.0, 65.0 };
-        sweep.backend = "emulated";
-        sweep.warmup = 2;
-        sweep.replicates = 20;
-        sweep.evalSamples = 500;
-        awb::db::ProfileSweepObserver quiet;
-        awb::db::runProfileSweep(store, sweep, quiet);
-    }
+    awb::test::profileShippedModels(
+        storePath.toStdString(), { "cnn-xs", "cnn-s", "anytime-width4" }, { 20.0, 40.0, 65.0 });
     const QDir out(QStringLiteral(AWB_SCREENSHOT_DIR));
     ASSERT_TRUE(out.mkpath(QStringLiteral(".")));
 
