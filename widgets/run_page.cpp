@@ -87,8 +87,13 @@ RunPage::RunPage(QWidget* parent)
             showRun(m_runBox->currentData().toLongLong());
     });
     connect(m_overlayBox, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_listing)
-            setOverlay(m_overlayBox->currentData().toLongLong());
+        if (m_listing)
+            return;
+        const QVariant choice = m_overlayBox->currentData();
+        if (choice.typeId() == QMetaType::QString)
+            setReplayOverlay(choice.toString());
+        else
+            setOverlay(choice.toLongLong());
     });
     connect(m_charts, &RunChartsView::windowChanged, this, &RunPage::redraw);
     connect(m_export, &QPushButton::clicked, this, &RunPage::chooseExport);
@@ -121,6 +126,10 @@ void RunPage::refreshRuns()
             m_runBox->clear();
             m_overlayBox->clear();
             m_overlayBox->addItem(QStringLiteral("No overlay"), QVariant::fromValue<qint64>(0));
+            for (const std::string& name : replayControllerNames()) {
+                const QString controller = QString::fromStdString(name);
+                m_overlayBox->addItem(QStringLiteral("Replay its slowdown with %1").arg(controller), controller);
+            }
             for (auto it = runs.rbegin(); it != runs.rend(); ++it) { // newest first
                 const QString text = describeRun(*it);
                 m_runBox->addItem(text, QVariant::fromValue<qint64>(it->run.id));
@@ -144,7 +153,8 @@ void RunPage::selectInBoxes()
     const int run = m_runBox->findData(QVariant::fromValue<qint64>(m_wantedRun));
     if (run >= 0)
         m_runBox->setCurrentIndex(run);
-    const int overlay = m_overlayBox->findData(QVariant::fromValue<qint64>(m_wantedOverlay));
+    const int overlay = m_wantedReplay.isEmpty() ? m_overlayBox->findData(QVariant::fromValue<qint64>(m_wantedOverlay))
+                                                 : m_overlayBox->findData(m_wantedReplay);
     m_overlayBox->setCurrentIndex(overlay >= 0 ? overlay : 0);
     m_listing = was;
 }
@@ -165,6 +175,33 @@ void RunPage::showRun(qint64 runId)
             m_export->setEnabled(true);
             redraw();
             Q_EMIT runShown(m_run->run.id);
+            if (!m_wantedReplay.isEmpty())
+                setReplayOverlay(m_wantedReplay); // the replay follows the run shown
+        },
+        [this](const QString& message) {
+            m_status->setText(message);
+            Q_EMIT loadFailed(message);
+        });
+}
+
+void RunPage::setReplayOverlay(const QString& controller)
+{
+    m_wantedReplay = controller;
+    m_wantedOverlay = 0;
+    selectInBoxes();
+    if (!m_run || m_storePath.isEmpty())
+        return; // applied once a run is shown
+    const qint64 runId = m_run->run.id;
+    m_status->setText(QStringLiteral("Replaying the slowdown of run %1 with %2…").arg(runId).arg(controller));
+    m_overlayReader->run<std::shared_ptr<StoredRunChart>>(
+        m_storePath,
+        [runId, name = controller.toStdString()](
+            db::Store& store) { return std::make_shared<StoredRunChart>(replayStoredRun(store, runId, name)); },
+        [this](std::shared_ptr<StoredRunChart> chart) {
+            m_overlay = std::move(*chart);
+            m_status->clear();
+            redraw();
+            Q_EMIT overlayShown(m_overlay->run.id);
         },
         [this](const QString& message) {
             m_status->setText(message);
@@ -175,6 +212,7 @@ void RunPage::showRun(qint64 runId)
 void RunPage::setOverlay(qint64 runId)
 {
     m_wantedOverlay = runId;
+    m_wantedReplay.clear();
     selectInBoxes();
     if (runId == 0 || m_storePath.isEmpty()) {
         m_overlayReader->cancel();
@@ -207,9 +245,11 @@ void RunPage::redraw()
         = QStringLiteral("run %1 (%2)").arg(m_run->run.id).arg(QString::fromStdString(m_run->run.controller));
     QString title = QString::fromStdString(m_run->title);
     if (m_overlay) {
-        const QString overlayName = QStringLiteral("run %1 (%2)")
-                                        .arg(m_overlay->run.id)
-                                        .arg(QString::fromStdString(m_overlay->run.controller));
+        const QString overlayName = m_wantedReplay.isEmpty()
+            ? QStringLiteral("run %1 (%2)")
+                  .arg(m_overlay->run.id)
+                  .arg(QString::fromStdString(m_overlay->run.controller))
+            : QStringLiteral("%1, replayed").arg(m_wantedReplay);
         title += QStringLiteral("\noverlaid, dashed: ") + QString::fromStdString(m_overlay->title);
         m_charts->draw(m_run->data, name, &m_overlay->data, overlayName);
     } else {
@@ -222,11 +262,11 @@ void RunPage::redraw()
 
 void RunPage::updateCounters()
 {
-    const auto line = [](const StoredRunChart& chart) {
+    const auto line = [](const StoredRunChart& chart, const QString& name) {
         const RunChartData::Counters& c = chart.data.counters();
-        return QStringLiteral("Run %1: inputs %L2 / %L3 · deadline misses %4 · energy %5 J/input%6 · accuracy %7 · "
+        return QStringLiteral("%1: inputs %L2 / %L3 · deadline misses %4 · energy %5 J/input%6 · accuracy %7 · "
                               "goal violations %8")
-            .arg(chart.run.id)
+            .arg(name)
             .arg(c.inputs)
             .arg(c.inputsTotal)
             .arg(percent(c.deadlineMissRate))
@@ -234,9 +274,12 @@ void RunPage::updateCounters()
             .arg(chart.emulated ? QStringLiteral(" (emulated)") : QString())
             .arg(percent(c.accuracy), percent(c.goalViolationRate));
     };
-    QString text = line(*m_run);
-    if (m_overlay)
-        text += QLatin1Char('\n') + line(*m_overlay);
+    QString text = line(*m_run, QStringLiteral("Run %1").arg(m_run->run.id));
+    if (m_overlay) {
+        const QString name = m_wantedReplay.isEmpty() ? QStringLiteral("Run %1").arg(m_overlay->run.id)
+                                                      : QStringLiteral("%1, replayed").arg(m_wantedReplay);
+        text += QLatin1Char('\n') + line(*m_overlay, name);
+    }
     m_counters->setText(text);
 }
 

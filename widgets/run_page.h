@@ -34,6 +34,9 @@ public:
     void showRun(qint64 runId);
     // 0: no overlay.
     void setOverlay(qint64 runId);
+    // Overlays what `controller` would have done on the slowdown the shown run met, replayed
+    // input by input against its profile and goals (replayStoredRun).
+    void setReplayOverlay(const QString& controller);
 
     qint64 runId() const { return m_run ? m_run->run.id : 0; }
     qint64 overlayRunId() const { return m_overlay ? m_overlay->run.id : 0; }
@@ -64,6 +67,7 @@ private:
     std::optional<StoredRunChart> m_overlay;
     qint64 m_wantedRun = 0;
     qint64 m_wantedOverlay = 0;
+    QString m_wantedReplay; // the controller of a replay overlay; empty: none
     bool m_listing = false; // combo boxes being refilled: their signals are not the user's
 
     QComboBox* m_runBox = nullptr;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace awb::ui {
 
@@ -23,5 +24,14 @@ struct StoredRunChart {
 
 // Throws db::StoreError (unreadable store) or std::runtime_error (no such run) with one line.
 StoredRunChart loadStoredRunChart(db::Store& store, std::int64_t runId);
+
+// Controllers a stored run's slowdown can be replayed with (evaluate's, ablations included).
+std::vector<std::string> replayControllerNames();
+
+// What `controller` would have done input by input against the slowdown run `runId` met (its
+// steps' xi_observed), the profile it decided over, its goals and goal changes, and the test set's
+// per-input correctness: the replay of `evaluate --trace-run`, kept step by step, so it overlays
+// the run itself on the same trace. Throws std::runtime_error or db::ComparisonError (one line).
+StoredRunChart replayStoredRun(db::Store& store, std::int64_t runId, const std::string& controller);
 
 } // namespace awb::ui

@@ -226,8 +226,22 @@ TEST_F(WidgetsLivePage, TwoRunsOnTheSameWorkloadOverlayOnTheRunsPage)
             named = named || (series->isVisible() && series->name().contains(QStringLiteral("app-only")));
         EXPECT_TRUE(named) << RunChartsView::fileStem(chart).toStdString();
     }
+    // What App-only would have done on the very slowdown the ALERT run met, input by input.
+    runs.setReplayOverlay(QStringLiteral("app-only"));
+    ASSERT_TRUE(overlaid.wait(kLoadTimeoutMs)) << runs.statusText().toStdString();
+    EXPECT_TRUE(runs.titleText().contains(QStringLiteral("app-only replayed on the slowdown run %1 met").arg(alertRun)))
+        << runs.titleText().toStdString();
+    const QStringList replayLines = runs.countersText().split(QLatin1Char('\n'));
+    ASSERT_EQ(replayLines.size(), 2);
+    EXPECT_TRUE(replayLines[1].contains(QStringLiteral("inputs 400 / 400"))) << replayLines[1].toStdString();
+    bool replayNamed = false;
+    for (QAbstractSeries* series : runs.charts()->chart(RunChartsView::Chart::Latency)->series())
+        replayNamed = replayNamed || (series->isVisible() && series->name() == QStringLiteral("app-only, replayed"));
+    EXPECT_TRUE(replayNamed);
+    EXPECT_GT(runs.charts()->pointCount(RunChartsView::Chart::Latency), 0);
+
     runs.setOverlay(0);
-    ASSERT_EQ(overlaid.size(), 2);
+    ASSERT_EQ(overlaid.size(), 3);
     EXPECT_EQ(runs.overlayRunId(), 0);
     EXPECT_EQ(runs.countersText().count(QLatin1Char('\n')), 0);
 }

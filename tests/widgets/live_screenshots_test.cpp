@@ -111,6 +111,14 @@ TEST(WidgetsScreenshots, LivePageDuringContentionAndRunsPageOverlay)
     const QString runsPath = out.filePath(QStringLiteral("runs-overlay.png"));
     ASSERT_TRUE(window.grab().save(runsPath, "PNG"));
     EXPECT_TRUE(hasInk(QImage(runsPath)));
+
+    // And what App-only would have done on the slowdown the first run met, replayed.
+    runs.setReplayOverlay(QStringLiteral("app-only"));
+    ASSERT_TRUE(overlaid.wait(kRunTimeoutMs));
+    QTest::qWait(200);
+    const QString replayPath = out.filePath(QStringLiteral("runs-replay-overlay.png"));
+    ASSERT_TRUE(window.grab().save(replayPath, "PNG"));
+    EXPECT_TRUE(hasInk(QImage(replayPath)));
     qunsetenv("ALERTWB_STATE_DIR");
 }
 
