@@ -37,6 +37,7 @@
 #include <map>
 
 #include "bench/event_loop_stall_probe.h"
+#include "bench/gui_benchmark_main.h"
 
 namespace {
 
@@ -202,13 +203,4 @@ BENCHMARK(BM_RunChartsRedraw)->Arg(1'000)->Arg(100'000)->Unit(benchmark::kMillis
 
 } // namespace
 
-int main(int argc, char** argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return awb::bench::runGuiBenchmarks(argc, argv); }

@@ -8,7 +8,6 @@
 //
 // Counters: max_gap_ms, p99_gap_ms, ticks, cells. The reported time is the sweep's wall time.
 
-#include "bench/event_loop_stall_probe.h"
 #include "database/shipped_models.h"
 #include "widgets/main_window.h"
 #include "widgets/profile_cells_model.h"
@@ -27,6 +26,9 @@
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <cstdio>
+
+#include "bench/event_loop_stall_probe.h"
+#include "bench/gui_benchmark_main.h"
 
 namespace {
 
@@ -100,13 +102,4 @@ BENCHMARK(BM_ProfilePageEventLoopDuringSweep)->Iterations(1)->UseManualTime()->U
 
 } // namespace
 
-int main(int argc, char** argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return awb::bench::runGuiBenchmarks(argc, argv); }
